@@ -1,0 +1,11 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: "node",
+  roots: ["<rootDir>/test"],
+  testMatch: ["**/*.test.ts"],
+  // kubernetes-models, @kubernetes-models/* and their is-cidr chain are ESM-only: swc turns them into
+  // CommonJS for jest, so the transform must not skip them.
+  transform: { "^.+\\.(t|j)sx?$": ["@swc/jest", { jsc: { target: "es2022" }, module: { type: "commonjs" } }] },
+  transformIgnorePatterns: ["/node_modules/(?!(kubernetes-models|@kubernetes-models|is-cidr|cidr-regex|ip-regex|ip-bigint)/)"],
+  resolver: "<rootDir>/test/support/resolver.js",
+};
