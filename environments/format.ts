@@ -88,10 +88,9 @@ function issueMessage(issue: z.core.$ZodIssue): string {
     case "invalid_value":
       return `expected one of ${issue.values.map((v) => describeValue(v)).join(", ")}, ${got}`;
     case "invalid_union":
-      if (issue.note === "No matching discriminator" || issue.discriminator) {
-        return `expected ${issue.discriminator ?? "a known variant"} to be one of the known kinds, ${got}`;
-      }
-      return `expected one of the allowed shapes, ${got}`;
+      return "discriminator" in issue && issue.discriminator
+        ? `expected '${issue.discriminator}' to be one of the allowed values, ${got}`
+        : `expected one of the allowed shapes, ${got}`;
     default:
       return issue.input === undefined ? issue.message : `${issue.message}, ${got}`;
   }

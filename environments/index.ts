@@ -85,9 +85,37 @@ export function parseEnvironment<S extends Record<string, StackSettingsSchema>>(
   const raw: unknown = doc.toJS() ?? {};
   const schema = environmentSchema(stacks);
   const parsed = schema.safeParse(raw, { reportInput: true });
-  if (!parsed.success) problems.push(...formatIssues(file, schema, parsed.error.issues, doc, lines));
+  if (!parsed.success) {
+    problems.push(...formatIssues(file, schema, parsed.error.issues, doc, lines));
+    throw new ConfigError(problems);
+  }
+  const env: Environment<S> = { name, file, data: parsed.data as EnvironmentData<S> };
+  problems.push(...policyProblems(env as Environment));
   if (problems.length) throw new ConfigError(problems);
-  return { name, file, data: parsed.data as EnvironmentData<S> };
+  return env;
+}
+
+/** Where the image references and backup switches under `stacks:` break the environment's policy. */
+function policyProblems(env: Environment): string[] {
+  const { policy } = env.data;
+  const problems: string[] = [];
+  const visit = (value: unknown, path: string): void => {
+    if (!value || typeof value !== "object") return;
+    const node = value as Record<string, unknown>;
+    if (policy.requireImageDigests && "repository" in node && "tag" in node && !node.digest) {
+      problems.push(
+        `${env.file}: ${path}.digest: missing: this environment pins images by digest (policy.requireImageDigests); add the digest of ${String(node.repository)}:${String(node.tag)}`,
+      );
+    }
+    for (const [key, child] of Object.entries(node)) {
+      if (policy.requireBackups && key === "backup" && child === false) {
+        problems.push(`${env.file}: ${path}.backup: expected a backup schedule, got false: this environment requires backups (policy.requireBackups)`);
+      }
+      visit(child, `${path}.${key}`);
+    }
+  };
+  visit(env.data.stacks, "stacks");
+  return problems;
 }
 
 /** Two stacks may not share a namespace on one cluster: their default-deny policies and names would collide. */
@@ -140,7 +168,7 @@ export function loadEnvironments<S extends Record<string, StackSettingsSchema>>(
       else throw e;
     }
   }
-  problems.push(...checkNamespaces(envs));
+  problems.push(...checkNamespaces(envs as readonly Environment[]));
   if (problems.length) throw new ConfigError(problems);
   return envs;
 }

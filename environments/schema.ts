@@ -209,6 +209,9 @@ export const Cluster = z
 export const Ingress = z
   .object({
     className: z.string().min(1).default("nginx"),
+    controllerNamespace: DnsLabel.default("ingress-nginx").describe(
+      "Namespace of the ingress controller pods, the only source allowed to reach the proxy (kube-system for k3s's Traefik).",
+    ),
     tlsIssuer: z
       .object({ kind: z.enum(["ClusterIssuer", "Issuer"]).default("ClusterIssuer"), name: z.string().min(1) })
       .strict(),

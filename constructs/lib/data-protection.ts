@@ -1,0 +1,12 @@
+/**
+ * What keeps data alive when a sync prunes or an app is deleted: Argo CD skips objects carrying these
+ * options, so removing a database from code (or deleting the Application) never deletes its volume.
+ */
+export const ARGOCD_SYNC_OPTIONS = "argocd.argoproj.io/sync-options";
+
+export const KEEP_DATA_ANNOTATIONS: Record<string, string> = {
+  [ARGOCD_SYNC_OPTIONS]: "Prune=false,Delete=false",
+};
+
+/** StatefulSet PVCs outlive the StatefulSet and scale-downs; a person deletes data, never a controller. */
+export const RETAIN_VOLUMES = { whenDeleted: "Retain", whenScaled: "Retain" } as const;

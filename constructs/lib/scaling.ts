@@ -1,0 +1,105 @@
+/** Replica counts, autoscaling and disruption budgets for stateless workloads. */
+import { ApiObject } from "cdk8s";
+import { k8s } from "cdk8s-plus-27";
+import type { Construct } from "constructs";
+
+export interface AutoscalingBounds {
+  readonly minReplicas: number;
+  readonly maxReplicas: number;
+  /**
+   * Average CPU utilisation (of the request) the HPA steers towards.
+   * @default 75
+   */
+  readonly targetCPUUtilizationPercentage?: number;
+}
+
+/** How many pods a stateless workload runs. */
+export interface ScalingProps {
+  /**
+   * Fixed replica count; leave unset when `autoscaling` is set.
+   * @default 1
+   */
+  readonly replicas?: number;
+  /**
+   * HPA bounds. When set the Deployment carries no `replicas` field, so a sync never fights the HPA.
+   * @default - no autoscaling
+   */
+  readonly autoscaling?: AutoscalingBounds;
+  /**
+   * Spread pods over nodes and zones (prod). A PDB is added whenever two or more pods can run.
+   * @default false
+   */
+  readonly highAvailability?: boolean;
+}
+
+/** Checks scaling props; `owner` names the construct in messages, e.g. `Api 'api'`. */
+export function checkScaling(owner: string, props: ScalingProps): void {
+  const { replicas, autoscaling } = props;
+  if (replicas !== undefined && autoscaling) {
+    throw new Error(`${owner}: set either 'replicas' or 'autoscaling', not both (got replicas ${replicas} and autoscaling)`);
+  }
+  if (replicas !== undefined && (!Number.isInteger(replicas) || replicas < 1)) {
+    throw new Error(`${owner}: 'replicas' must be an integer ≥ 1 (got ${replicas})`);
+  }
+  if (autoscaling) {
+    const { minReplicas, maxReplicas } = autoscaling;
+    if (!Number.isInteger(minReplicas) || minReplicas < 1) {
+      throw new Error(`${owner}: 'autoscaling.minReplicas' must be an integer ≥ 1 (got ${minReplicas})`);
+    }
+    if (!Number.isInteger(maxReplicas) || maxReplicas < minReplicas) {
+      throw new Error(`${owner}: 'autoscaling.maxReplicas' must be an integer ≥ minReplicas ${minReplicas} (got ${maxReplicas})`);
+    }
+  }
+  if (props.highAvailability && maxPods(props) < 2) {
+    throw new Error(
+      `${owner}: high availability needs at least 2 pods (got ${replicas ?? 1} replica); set replicas ≥ 2 or autoscaling.minReplicas ≥ 2`,
+    );
+  }
+  if (props.highAvailability && autoscaling && autoscaling.minReplicas < 2) {
+    throw new Error(`${owner}: high availability needs autoscaling.minReplicas ≥ 2 (got ${autoscaling.minReplicas})`);
+  }
+}
+
+function maxPods(props: ScalingProps): number {
+  return props.autoscaling ? props.autoscaling.maxReplicas : (props.replicas ?? 1);
+}
+
+/** The Deployment's `replicas` field: absent under an HPA, which owns it. */
+export function replicasField(props: ScalingProps): { replicas?: number } {
+  return props.autoscaling ? {} : { replicas: props.replicas ?? 1 };
+}
+
+/** An HPA when autoscaling is set, and a PDB whenever two or more pods can run. */
+export function addScalingObjects(
+  scope: Construct,
+  target: ApiObject,
+  selector: Record<string, string>,
+  props: ScalingProps,
+): void {
+  const name = target.name;
+  if (props.autoscaling) {
+    new k8s.KubeHorizontalPodAutoscalerV2(scope, "hpa", {
+      metadata: { name },
+      spec: {
+        scaleTargetRef: { apiVersion: target.apiVersion, kind: target.kind, name },
+        minReplicas: props.autoscaling.minReplicas,
+        maxReplicas: props.autoscaling.maxReplicas,
+        metrics: [
+          {
+            type: "Resource",
+            resource: {
+              name: "cpu",
+              target: { type: "Utilization", averageUtilization: props.autoscaling.targetCPUUtilizationPercentage ?? 75 },
+            },
+          },
+        ],
+      },
+    });
+  }
+  if (maxPods(props) >= 2) {
+    new k8s.KubePodDisruptionBudget(scope, "pdb", {
+      metadata: { name },
+      spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: selector } },
+    });
+  }
+}

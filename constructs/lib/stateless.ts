@@ -1,0 +1,82 @@
+/**
+ * The shape shared by Api, Proxy and Frontend: ServiceAccount, Deployment, Service, and the scaling
+ * objects. Each construct decides its containers; this decides everything else, once.
+ */
+import { createHash } from "node:crypto";
+import { k8s } from "cdk8s-plus-27";
+import type { Construct } from "constructs";
+import { serviceAccount } from "./component";
+import { podSpec, type ContainerSpec, type RunAs } from "./pod";
+import { addScalingObjects, replicasField, type ScalingProps } from "./scaling";
+
+export interface StatelessWorkloadInput extends ScalingProps {
+  readonly name: string;
+  readonly labels: Record<string, string>;
+  readonly selector: Readonly<Record<string, string>>;
+  readonly runAs: RunAs;
+  readonly containers: readonly ContainerSpec[];
+  readonly volumes?: readonly k8s.Volume[];
+  /** Ports the Service exposes, by name; each targets the container port of the same name. */
+  readonly servicePorts: Readonly<Record<string, number>>;
+  /** Rendered config the pods read; its hash on the pod template rolls pods when it changes. */
+  readonly configText?: string;
+}
+
+export function checksum(text: string): string {
+  return createHash("sha256").update(text).digest("hex");
+}
+
+/** Keys in a fixed order, so a rendered ConfigMap and its hash never depend on insertion order. */
+export function sortedRecord(record: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+export function configMap(
+  scope: Construct,
+  name: string,
+  labels: Record<string, string>,
+  data: Record<string, string>,
+): k8s.KubeConfigMap {
+  return new k8s.KubeConfigMap(scope, "config", { metadata: { name, labels }, data });
+}
+
+export function statelessWorkload(scope: Construct, input: StatelessWorkloadInput): k8s.KubeDeployment {
+  serviceAccount(scope, input.name, input.labels);
+  const deployment = new k8s.KubeDeployment(scope, "deployment", {
+    metadata: { name: input.name, labels: input.labels },
+    spec: {
+      ...replicasField(input),
+      revisionHistoryLimit: 5,
+      selector: { matchLabels: { ...input.selector } },
+      strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: k8s.IntOrString.fromString("25%"), maxUnavailable: k8s.IntOrString.fromNumber(0) } },
+      template: {
+        metadata: {
+          labels: input.labels,
+          ...(input.configText ? { annotations: { "slipway.dev/config-hash": checksum(input.configText) } } : {}),
+        },
+        spec: podSpec({
+          serviceAccountName: input.name,
+          runAs: input.runAs,
+          containers: input.containers,
+          ...(input.volumes ? { volumes: input.volumes } : {}),
+          ...(input.highAvailability ? { spreadSelector: input.selector } : {}),
+        }),
+      },
+    },
+  });
+  new k8s.KubeService(scope, "service", {
+    metadata: { name: input.name, labels: input.labels },
+    spec: {
+      type: "ClusterIP",
+      selector: { ...input.selector },
+      ports: Object.entries(input.servicePorts).map(([name, port]) => ({
+        name,
+        port,
+        targetPort: k8s.IntOrString.fromString(name),
+        protocol: "TCP",
+      })),
+    },
+  });
+  addScalingObjects(scope, deployment, { ...input.selector }, input);
+  return deployment;
+}

@@ -1,0 +1,48 @@
+/**
+ * Builds the whole cdk8s App from the environments: one chart per environment × stack, each in its own
+ * namespace and folder, with sync waves applied. Construct errors are reported against the environment
+ * file and stack that caused them.
+ */
+import { App } from "cdk8s";
+import { ConfigError, type Environment } from "../environments";
+import { applySyncWaves } from "../constructs/lib/sync-waves";
+import { stackLabels } from "../constructs/lib/labels";
+import { stackBuilders, type StackBuilder, type StackName } from "../stacks";
+import { OutputChart } from "./output-chart";
+
+export interface StackChart {
+  readonly env: string;
+  readonly stack: string;
+  readonly namespace: string;
+  readonly hosts: readonly string[];
+  readonly chart: OutputChart;
+}
+
+export function buildStacks(app: App, environments: readonly Environment[]): StackChart[] {
+  const charts: StackChart[] = [];
+  const problems: string[] = [];
+  for (const env of environments) {
+    const { stacks, ...shared } = env.data;
+    for (const [stack, settings] of Object.entries(stacks).sort(([a], [b]) => (a < b ? -1 : 1))) {
+      if (!settings) continue;
+      const chart = new OutputChart(app, `${env.name}-${stack}`, {
+        folder: `${env.name}/${stack}`,
+        source: env.file,
+        namespace: settings.namespace,
+        labels: stackLabels(stack),
+      });
+      try {
+        const build = stackBuilders[stack as StackName] as StackBuilder<unknown>;
+        build(chart, { stack, envName: env.name, env: shared, settings });
+        applySyncWaves(chart);
+      } catch (e) {
+        if (!(e instanceof Error)) throw e;
+        problems.push(`${env.file}: stacks.${stack}: ${e.message}`);
+        continue;
+      }
+      charts.push({ env: env.name, stack, namespace: settings.namespace, hosts: settings.hosts, chart });
+    }
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return charts;
+}
