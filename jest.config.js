@@ -8,4 +8,5 @@ module.exports = {
   transform: { "^.+\\.(t|j)sx?$": ["@swc/jest", { jsc: { target: "es2022" }, module: { type: "commonjs" } }] },
   transformIgnorePatterns: ["/node_modules/(?!(kubernetes-models|@kubernetes-models|is-cidr|cidr-regex|ip-regex|ip-bigint)/)"],
   resolver: "<rootDir>/test/support/resolver.js",
+  reporters: ["default", "<rootDir>/test/support/summary-reporter.js"],
 };

@@ -4,8 +4,8 @@
  * the output folder atomically. Any problem: a report on stderr, exit 1, the output folder untouched.
  */
 import { App } from "cdk8s";
-import { join } from "node:path";
-import { ConfigError, loadEnvironments } from "../environments";
+import { join, relative } from "node:path";
+import { ConfigError, loadEnvironments, unknownEnvironments } from "../environments";
 import { buildStacks } from "../render/build";
 import { collectFiles, kustomizations, serializeFile } from "../render/files";
 import { writeOutput } from "../render/write";
@@ -27,7 +27,14 @@ export interface SynthResult {
 }
 
 export function synth(options: SynthOptions): SynthResult {
-  const environments = loadEnvironments(join(options.root, "environments"), stackSettings);
+  const dir = join(options.root, "environments");
+  const environments = loadEnvironments(dir, stackSettings);
+  const unknown = unknownEnvironments(
+    environments.map((e) => e.name),
+    options.only ?? [],
+    relative(process.cwd(), dir) || ".",
+  );
+  if (unknown.length) throw new ConfigError(unknown);
   const app = new App({ outdir: options.outDir });
   const stacks = buildStacks(app, environments);
   const selected = options.only ? stacks.filter((s) => options.only!.includes(s.env)) : stacks;

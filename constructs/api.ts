@@ -3,7 +3,7 @@
  * ConfigMap, secrets by reference, an HPA or a fixed replica count, a PDB when it runs two or more pods,
  * and an optional database-migration Job that Argo CD runs before the new version rolls out.
  */
-import { k8s } from "cdk8s-plus-27";
+import { k8s } from "./lib/k8s";
 import type { Construct } from "constructs";
 import { Component, serviceAccount } from "./lib/component";
 import type { Image } from "./lib/image";

@@ -2,7 +2,7 @@
  * Redis as a single-pod StatefulSet: password from a Secret reference, a memory ceiling with an eviction
  * policy, probes, and an optional append-only-file volume that outlives the StatefulSet.
  */
-import { k8s } from "cdk8s-plus-27";
+import { k8s } from "./lib/k8s";
 import type { Construct } from "constructs";
 import { Component, serviceAccount } from "./lib/component";
 import { KEEP_DATA_ANNOTATIONS, RETAIN_VOLUMES } from "./lib/data-protection";

@@ -3,7 +3,7 @@
  * Application, credentials from a Secret reference, pg_isready probes, and a daily pg_dump to a volume
  * of its own.
  */
-import { k8s } from "cdk8s-plus-27";
+import { k8s } from "./lib/k8s";
 import type { Construct } from "constructs";
 import { Component, serviceAccount } from "./lib/component";
 import { KEEP_DATA_ANNOTATIONS, RETAIN_VOLUMES } from "./lib/data-protection";

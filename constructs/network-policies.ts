@@ -2,7 +2,7 @@
  * The stack's network, deny by default: one policy shuts every pod off, then one policy per component
  * opens exactly its call path — who may call it on which port, whom it may call, and DNS.
  */
-import { k8s } from "cdk8s-plus-27";
+import { k8s } from "./lib/k8s";
 import { Construct } from "constructs";
 import type { Endpoint } from "./lib/component";
 

@@ -3,7 +3,7 @@
  * an Ingress whose TLS certificate cert-manager issues.
  */
 import { Chart } from "cdk8s";
-import { k8s } from "cdk8s-plus-27";
+import { k8s } from "./lib/k8s";
 import type { Construct } from "constructs";
 import { Component, type Endpoint } from "./lib/component";
 import type { Image } from "./lib/image";

@@ -87,10 +87,16 @@ function issueMessage(issue: z.core.$ZodIssue): string {
       return `expected a number ${issue.inclusive ? "≤" : "<"} ${issue.maximum}, ${got}`;
     case "invalid_value":
       return `expected one of ${issue.values.map((v) => describeValue(v)).join(", ")}, ${got}`;
-    case "invalid_union":
-      return "discriminator" in issue && issue.discriminator
-        ? `expected '${issue.discriminator}' to be one of the allowed values, ${got}`
-        : `expected one of the allowed shapes, ${got}`;
+    case "invalid_union": {
+      const { discriminator, options } = issue as { discriminator?: string; options?: unknown[] };
+      if (discriminator && options) {
+        const value = (issue.input as Record<string, unknown> | undefined)?.[discriminator];
+        return `expected one of ${options.map(describeValue).join(", ")}, got ${describeValue(value)}`;
+      }
+      return `expected one of the allowed shapes, ${got}`;
+    }
+    case "custom":
+      return issue.message;
     default:
       return issue.input === undefined ? issue.message : `${issue.message}, ${got}`;
   }

@@ -138,6 +138,13 @@ function checkNamespaces(envs: readonly Environment[]): string[] {
   return problems;
 }
 
+/** One problem per name in `wanted` that is not among `available` environments (found in `rel`). */
+export function unknownEnvironments(available: readonly string[], wanted: readonly string[], rel: string): string[] {
+  return wanted
+    .filter((n) => !available.includes(n))
+    .map((n) => `unknown environment '${n}': expected one of ${available.join(", ")} (files in ${rel}/)`);
+}
+
 /**
  * Loads the environments in `dir` (all of them, or just `only`), validating each file and the set as a
  * whole. Throws ConfigError with every problem found, across all files.
@@ -150,12 +157,8 @@ export function loadEnvironments<S extends Record<string, StackSettingsSchema>>(
   const available = environmentNames(dir);
   const rel = relative(process.cwd(), dir) || ".";
   if (available.length === 0) throw new ConfigError([`${rel}: no environment files (expected ${rel}/<env>.yaml)`]);
-  const unknown = (only ?? []).filter((n) => !available.includes(n));
-  if (unknown.length) {
-    throw new ConfigError(
-      unknown.map((n) => `unknown environment '${n}': expected one of ${available.join(", ")} (files in ${rel}/)`),
-    );
-  }
+  const unknown = unknownEnvironments(available, only ?? [], rel);
+  if (unknown.length) throw new ConfigError(unknown);
   const problems: string[] = [];
   const envs: Environment<S>[] = [];
   for (const name of only ? [...only].sort() : available) {

@@ -3,7 +3,7 @@
  * serves, and its own ServiceAccount. NetworkPolicies are drawn between components by these fields.
  */
 import { Construct } from "constructs";
-import { k8s } from "cdk8s-plus-27";
+import { k8s } from "./k8s";
 import { componentLabels, selectorLabels, type Role } from "./labels";
 
 /** Something pods run as: a caller or a callee on the network. */

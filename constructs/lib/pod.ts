@@ -3,7 +3,7 @@
  * probes, writable scratch space on a read-only root filesystem, and topology spread. One place, used by
  * every workload construct.
  */
-import { k8s } from "cdk8s-plus-27";
+import { k8s } from "./k8s";
 import { imageReference, type Image } from "./image";
 
 /** Requests and the memory limit. No CPU limit: throttling costs latency and protects nothing. */

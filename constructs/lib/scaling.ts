@@ -1,6 +1,6 @@
 /** Replica counts, autoscaling and disruption budgets for stateless workloads. */
 import { ApiObject } from "cdk8s";
-import { k8s } from "cdk8s-plus-27";
+import { k8s } from "./k8s";
 import type { Construct } from "constructs";
 
 export interface AutoscalingBounds {

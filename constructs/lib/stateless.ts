@@ -3,7 +3,7 @@
  * objects. Each construct decides its containers; this decides everything else, once.
  */
 import { createHash } from "node:crypto";
-import { k8s } from "cdk8s-plus-27";
+import { k8s } from "./k8s";
 import type { Construct } from "constructs";
 import { serviceAccount } from "./component";
 import { podSpec, type ContainerSpec, type RunAs } from "./pod";

@@ -1,5 +1,5 @@
 /** Persistent volumes, claimed the same way by every component that keeps data. */
-import { k8s } from "cdk8s-plus-27";
+import { k8s } from "./k8s";
 
 export interface VolumeSize {
   /** Capacity, e.g. `10Gi`. */

@@ -1,0 +1,17 @@
+/** Reading a folder tree into memory, to compare outputs byte for byte. */
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+
+/** Every file below `dir`, by path relative to it, with its text. */
+export function readTree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (sub: string) => {
+    for (const entry of readdirSync(join(dir, sub)).sort()) {
+      const rel = sub ? `${sub}/${entry}` : entry;
+      if (statSync(join(dir, rel)).isDirectory()) walk(rel);
+      else out[rel] = readFileSync(join(dir, rel), "utf8");
+    }
+  };
+  walk("");
+  return out;
+}
