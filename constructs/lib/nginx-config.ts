@@ -22,7 +22,7 @@ export interface ProxyUpstream {
 export interface RateLimit {
   /** Sustained rate, whole requests per second, at least 1. */
   readonly requestsPerSecond: number;
-  /** Requests allowed above the rate at once before 429s start, served without delay. */
+  /** Requests allowed above the rate at once before 429s start, served without delay; 0 allows none. */
   readonly burst: number;
 }
 
@@ -124,6 +124,10 @@ export const DEFAULT_HASHED_ASSETS_PREFIX = "/assets/";
 /** The probe endpoint both configs serve; no route may take its path. */
 export const HEALTHZ_PATH = "/healthz";
 
+/**
+ * The nginx.conf of a stack's reverse proxy.
+ * @throws ConfigError listing every problem of the input, each as `<generatedFrom>: <field>: expected ..., got ...`
+ */
 export function renderProxyConfig(input: ProxyConfigInput): string {
   const resolved = resolveProxyInput(input);
   throwIfAny(input.generatedFrom, proxyProblems(resolved));
@@ -134,6 +138,10 @@ export function renderProxyConfig(input: ProxyConfigInput): string {
   ]);
 }
 
+/**
+ * The nginx.conf of a built single-page app (React/Vite) served as files.
+ * @throws ConfigError listing every problem of the input, each as `<generatedFrom>: <field>: expected ..., got ...`
+ */
 export function renderStaticSiteConfig(input: StaticSiteConfigInput): string {
   const resolved = resolveStaticInput(input);
   throwIfAny(input.generatedFrom, staticSiteProblems(resolved));
@@ -519,7 +527,7 @@ function proxyHttpContext(input: ResolvedProxyInput): Node[] {
           ),
         ]),
     "",
-    "# Each hop appends the address it got the connection from; $remote_addr is already the client here.",
+    "# Each hop appends the address that connected to it: the ingress controller, not $remote_addr (the client).",
     block(
       "map $http_x_forwarded_for $forwarded_for",
       'default "$http_x_forwarded_for, $realip_remote_addr";',
@@ -528,7 +536,10 @@ function proxyHttpContext(input: ResolvedProxyInput): Node[] {
     "# TLS ends at the ingress, which tells the original scheme.",
     block("map $http_x_forwarded_proto $forwarded_proto", "default $http_x_forwarded_proto;", "'' $scheme;"),
     ...(input.routes.some((route) => route.websocket)
-      ? [block("map $http_upgrade $connection_upgrade", "default upgrade;", "'' close;")]
+      ? [
+          "# Upgrade only what the client asked to upgrade.",
+          block("map $http_upgrade $connection_upgrade", "default upgrade;", "'' close;"),
+        ]
       : []),
   ];
 }
@@ -579,7 +590,7 @@ function routeLocation(route: ResolvedRoute, websocketTimeoutSeconds: number): B
   const { host, port } = route.upstream;
   return block(
     locationMatch(route.path),
-    ...(route.rateLimit === undefined ? [] : [`limit_req zone=${zoneName(route.path)} burst=${route.rateLimit.burst} nodelay;`]),
+    ...(route.rateLimit === undefined ? [] : [limitReq(route.path, route.rateLimit)]),
     `set $upstream ${host}:${port};`,
     "proxy_pass http://$upstream;",
     ...proxyHeaders(),
@@ -592,6 +603,12 @@ function routeLocation(route: ResolvedRoute, websocketTimeoutSeconds: number): B
         ]
       : []),
   );
+}
+
+/** nginx refuses `burst=0`: no burst is written as no `burst` at all (and `nodelay` only matters with one). */
+function limitReq(path: string, rateLimit: RateLimit): string {
+  const zone = `zone=${zoneName(path)}`;
+  return rateLimit.burst === 0 ? `limit_req ${zone};` : `limit_req ${zone} burst=${rateLimit.burst} nodelay;`;
 }
 
 /** Per location: one `proxy_set_header` in a location drops every inherited one, and websocket routes add two. */
@@ -618,8 +635,8 @@ function staticSiteServer(input: ResolvedStaticInput): Block {
     "",
     healthz(),
     "",
-    "# A hashed file never changes (a new build gives it a new name); a missing one is a 404, never index.html,",
-    "# which the browser would otherwise cache for a year as a script.",
+    "# A hashed file never changes (a new build gives it a new name). A missing one is a 404: index.html in its",
+    "# place would be cached for a year under the script's name.",
     block(
       `location ${input.hashedAssetsPrefix}`,
       "try_files $uri =404;",
