@@ -1,0 +1,40 @@
+import type { KubeObject } from "../../render/types";
+import type { Rule } from "../types";
+import { containers, podSpec } from "../lib/pods";
+import { parseImage } from "../lib/images";
+import { at, kindName, text } from "../lib/values";
+
+export const BACKUP_OF = "slipway.dev/backup-of";
+
+/** Database servers recognised by image when a third-party object does not carry our component label. */
+const DATABASE_IMAGES = new Set(["postgres", "postgresql", "mysql", "mariadb", "mongo", "mongodb", "cockroach", "couchdb", "cassandra", "clickhouse-server", "influxdb"]);
+
+/** A database: labelled `app.kubernetes.io/component: database`, or a StatefulSet running a known database image. */
+export function isDatabase(object: KubeObject): boolean {
+  if (object.kind !== "StatefulSet" && object.kind !== "Deployment") return false;
+  if (object.metadata?.labels?.["app.kubernetes.io/component"] === "database") return true;
+  const pod = podSpec(object);
+  if (object.kind !== "StatefulSet" || !pod) return false;
+  return containers(pod, ["containers"]).some((c) => {
+    const image = text(c.container.image);
+    return image !== undefined && DATABASE_IMAGES.has(parseImage(image).repository.split("/").pop()!);
+  });
+}
+
+export const databaseBackups: Rule = {
+  id: "database-backups",
+  severity: "error",
+  title: "Every database has a backup CronJob where the environment requires backups (prod)",
+  rationale:
+    "Volumes protect against deleting a workload, not against a bad migration, a dropped table or a lost disk. " +
+    `The backup is a CronJob in the same namespace annotated ${BACKUP_OF}: <database name>, not suspended.`,
+  link: "https://kubernetes.io/docs/concepts/workloads/controllers/cron-jobs/",
+  check(object, { profile, scope }) {
+    if (!profile.requireBackups || !isDatabase(object)) return [];
+    const name = object.metadata?.name;
+    const jobs = scope.ofKind("CronJob").filter((j) => j.metadata?.annotations?.[BACKUP_OF] === name);
+    if (jobs.some((j) => at(j, "spec", "suspend") !== true)) return [];
+    const found = jobs.length ? `found only suspended ${jobs.map(kindName).join(", ")}` : "found none";
+    return [{ field: "metadata.name", message: `expected a CronJob in ${scope.describeNamespace()} annotated ${BACKUP_OF}: ${name}, ${found}` }];
+  },
+};
