@@ -12,9 +12,10 @@ import { z } from "zod";
 import { DnsLabel } from "./schema";
 
 /** Go duration, as Argo CD parses sync windows and retry back-offs. */
-const DURATION = /^([0-9]+(\.[0-9]+)?(ns|us|ms|s|m|h))+$/;
-const CRON = /^(\S+\s+){4}\S+$/;
-// Kubernetes annotation names (the part after the prefix): alphanumerics, '-', '_' and '.', at most 63.
+export const DURATION = /^([0-9]+(\.[0-9]+)?(ns|us|ms|s|m|h))+$/;
+/** Five-field cron: minute hour day-of-month month day-of-week. */
+export const CRON = /^(\S+\s+){4}\S+$/;
+// A link name ends an annotation name (`link.argocd.argoproj.io/<name>`, at most 63): short and dashed.
 const LINK_NAME = /^[a-z0-9]([-a-z0-9]{0,38}[a-z0-9])?$/;
 
 export const Duration = z.string().regex(DURATION, { message: "expected a duration such as 30s, 5m or 1h30m" });
@@ -37,6 +38,11 @@ export const NOTIFICATION_TRIGGERS = [
   "on-sync-succeeded",
 ] as const;
 
+/** Link names the generator gives its own links (the stack's public URL, its folder in the repository). */
+export const PUBLIC_URL_LINK = "public-url";
+export const REPO_FOLDER_LINK = "repo-folder";
+export const RESERVED_LINK_NAMES: readonly string[] = [PUBLIC_URL_LINK, REPO_FOLDER_LINK];
+
 const Url = z.url({ protocol: /^https?$/, message: "expected an http(s) URL such as https://grafana.example.com/d/shop" });
 
 export const Links = z
@@ -44,20 +50,20 @@ export const Links = z
     z.string().regex(LINK_NAME, { message: "expected a short lower-case link name such as dashboard or runbook" }),
     Url,
   )
+  .superRefine((links, ctx) => {
+    for (const name of Object.keys(links).filter((n) => RESERVED_LINK_NAMES.includes(n))) {
+      ctx.addIssue({ code: "custom", path: [name], message: `'${name}' is the generator's own link; choose another name` });
+    }
+  })
   .describe("Links shown on the Application in the Argo CD UI, by name: e.g. dashboard, runbook.");
 
 export const Automated = z
-  .union([
-    z.literal(false),
-    z
-      .object({
-        prune: z.boolean().default(true).describe("Delete what left Git (volumes are kept: they carry Prune=false)."),
-        selfHeal: z.boolean().default(true).describe("Revert changes made in the cluster by hand."),
-      })
-      .strict(),
-  ])
-  .default(false)
-  .describe("Automated sync; false waits for a person to press Sync (the default, and prod's).");
+  .object({
+    prune: z.boolean().default(true).describe("Delete what left Git (volumes are kept: they carry Prune=false)."),
+    selfHeal: z.boolean().default(true).describe("Revert changes made in the cluster by hand."),
+  })
+  .strict()
+  .describe("Automated sync. Leave it out to wait for a person to press Sync (the default, and prod's).");
 export type Automated = z.infer<typeof Automated>;
 
 export const Retry = z
@@ -70,7 +76,8 @@ export const Retry = z
         maxDuration: Duration.default(DEFAULT_RETRY.backoff.maxDuration).describe("Longest wait between retries."),
       })
       .strict()
-      .prefault({}),
+      .prefault({})
+      .describe("Exponential back-off between retries."),
   })
   .strict()
   .prefault({})
@@ -113,7 +120,10 @@ export type Notification = z.infer<typeof Notification>;
 export const ClusterResource = z
   .object({
     group: z.string().describe("API group; '' for the core group."),
-    kind: z.string().regex(/^[A-Z][A-Za-z0-9]*$/, { message: "expected a Kind such as ClusterRole" }),
+    kind: z
+      .string()
+      .regex(/^[A-Z][A-Za-z0-9]*$/, { message: "expected a Kind such as ClusterRole" })
+      .describe("Kind, e.g. ClusterRole."),
     name: z.string().min(1).optional().describe("Only objects of this name (a glob). @default every object of the kind"),
   })
   .strict();
@@ -135,7 +145,9 @@ export type StackArgoCdSettings = z.infer<typeof StackArgoCdSettings>;
 
 export const ArgoCdSettings = z
   .object({
-    repoURL: z.url({ message: "expected the Git URL of this repository, e.g. https://github.com/acme/slipway.git" }),
+    repoURL: z
+      .url({ message: "expected the Git URL of this repository, e.g. https://github.com/acme/slipway.git" })
+      .describe("Git URL of this repository, which Argo CD reads dist/ from."),
     targetRevision: z.string().min(1).default("main").describe("Branch, tag or commit Argo CD syncs from."),
     namespace: DnsLabel.default(DEFAULT_ARGOCD_NAMESPACE).describe(
       "Namespace of Argo CD on the management cluster; every environment must name the same one.",
@@ -148,6 +160,9 @@ export const ArgoCdSettings = z
       .enum(["applications", "applicationSet"])
       .default("applications")
       .describe("One Application per stack, or one ApplicationSet fanning out over the env's stacks (docs/argocd.md)."),
+    applicationSet: DnsLabel.optional().describe(
+      "With delivery: applicationSet, the ApplicationSet's name; environments naming the same one share it (one template fanned out over their clusters). @default stacks-<env>",
+    ),
     source: z
       .enum(["kustomize", "directory"])
       .default("kustomize")
@@ -156,7 +171,7 @@ export const ArgoCdSettings = z
       .boolean()
       .default(false)
       .describe("The env owns its stacks' namespaces: Argo CD creates them (CreateNamespace=true)."),
-    automated: Automated,
+    automated: Automated.optional(),
     serverSideApply: z.boolean().default(false).describe("Apply server-side (objects too large for client-side apply)."),
     retry: Retry,
     revisionHistoryLimit: z

@@ -1,0 +1,201 @@
+/**
+ * What Argo CD will read: the committed dist/. These tests need the synth's output and fail, saying so,
+ * when it is missing; the same invariants run on a synthetic target list in chart.test.ts.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { parseAllDocuments } from "yaml";
+import { loadEnvironments, type Environment } from "../../environments/index";
+import type { KubeObject } from "../../render/types";
+import { stackSettings } from "../../stacks/settings";
+import { at, coverageProblems, effectiveApplications, type EffectiveApplication, schemaProblems } from "./support/argo";
+
+const ROOT = join(__dirname, "../..");
+const DIST = join(ROOT, "dist");
+const ARGOCD = join(DIST, "argocd");
+
+/** Kinds without a namespace that a stack could render; each needs its AppProject's whitelist. */
+const CLUSTER_SCOPED = new Set([
+  "Namespace",
+  "ClusterRole",
+  "ClusterRoleBinding",
+  "CustomResourceDefinition",
+  "PersistentVolume",
+  "StorageClass",
+  "PriorityClass",
+  "IngressClass",
+  "ClusterIssuer",
+  "ClusterSecretStore",
+  "ClusterExternalSecret",
+  "ValidatingWebhookConfiguration",
+  "MutatingWebhookConfiguration",
+]);
+
+function readObjects(file: string): KubeObject[] {
+  return parseAllDocuments(readFileSync(file, "utf8"))
+    .map((d) => d.toJS() as KubeObject | null)
+    .filter((o): o is KubeObject => o !== null);
+}
+
+const yamlFiles = (dir: string) => readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
+
+interface Dist {
+  /** `dist/<env>/<stack>` folders, relative to the repository. */
+  readonly folders: string[];
+  /** Objects of each folder, kustomization.yaml aside. */
+  readonly objects: Map<string, KubeObject[]>;
+  /** Objects of dist/argocd/ by file name. */
+  readonly argocd: Map<string, KubeObject[]>;
+}
+
+function readDist(): Dist {
+  if (!existsSync(ARGOCD)) {
+    throw new Error(
+      `dist/argocd/ is missing (looked in ${ARGOCD}): run \`npm run synth\` first; these tests check what Argo CD reads from the committed dist/`,
+    );
+  }
+  const folders = readdirSync(DIST)
+    .filter((env) => env !== "argocd" && statSync(join(DIST, env)).isDirectory())
+    .flatMap((env) => readdirSync(join(DIST, env)).map((stack) => `dist/${env}/${stack}`))
+    .filter((folder) => statSync(join(ROOT, folder)).isDirectory())
+    .sort();
+  const objects = new Map(
+    folders.map((folder) => [
+      folder,
+      yamlFiles(join(ROOT, folder))
+        .filter((f) => f !== "kustomization.yaml")
+        .flatMap((f) => readObjects(join(ROOT, folder, f))),
+    ]),
+  );
+  const argocd = new Map(yamlFiles(ARGOCD).map((f) => [f, readObjects(join(ARGOCD, f))]));
+  return { folders, objects, argocd };
+}
+
+const annotation = (o: KubeObject, key: string) => o.metadata.annotations?.[key];
+const wave = (o: KubeObject) => Number(annotation(o, "argocd.argoproj.io/sync-wave") ?? "0");
+const role = (o: KubeObject) => o.metadata.labels?.["app.kubernetes.io/component"];
+const id = (folder: string, o: KubeObject) => `${folder}: ${o.kind} '${o.metadata.name}'`;
+
+/** The Sync-phase order the issue asks for; each group must finish before the next starts. */
+const ORDER: { group: string; matches: (o: KubeObject) => boolean }[] = [
+  { group: "config and secret references", matches: (o) => ["ConfigMap", "ExternalSecret", "SecretStore", "Password"].includes(o.kind) },
+  { group: "database and cache", matches: (o) => o.kind === "StatefulSet" || (o.kind === "Deployment" && ["database", "cache"].includes(role(o) ?? "")) },
+  { group: "migration", matches: (o) => o.kind === "Job" && role(o) === "migration" },
+  { group: "api", matches: (o) => o.kind === "Deployment" && role(o) === "api" },
+  { group: "frontend and proxy", matches: (o) => o.kind === "Deployment" && ["frontend", "proxy"].includes(role(o) ?? "") },
+];
+
+describe("dist/ as Argo CD reads it", () => {
+  let dist: Dist;
+  let argoObjects: KubeObject[];
+  let applications: EffectiveApplication[];
+
+  beforeAll(() => {
+    dist = readDist();
+    argoObjects = [...dist.argocd.values()].flat();
+    applications = effectiveApplications(argoObjects);
+  });
+
+  test("every Argo CD object in dist/argocd/ validates against the published Argo CD CRD schemas", async () => {
+    expect(argoObjects.length).toBeGreaterThan(0);
+    expect(await schemaProblems(argoObjects)).toEqual([]);
+  });
+
+  test("every Application's path exists, and every dist/<env>/<stack> folder is targeted by exactly one", () => {
+    expect(dist.folders.length).toBeGreaterThan(0);
+    expect(coverageProblems(argoObjects, dist.folders, (path) => existsSync(join(ROOT, path)))).toEqual([]);
+  });
+
+  test("the root applies every other file of dist/argocd/, and not itself", () => {
+    const roots = applications.filter((a) => a.path === "dist/argocd");
+    expect(roots.map((r) => r.name)).toEqual(["slipway"]);
+    const include = at(roots[0].application, "spec", "source", "directory", "include") as string;
+    const listed = include.replace(/^\{|\}$/g, "").split(",").sort();
+    const rootFile = [...dist.argocd].find(([, objects]) => objects.some((o) => o.metadata.name === "slipway"))?.[0];
+    expect(listed).toEqual([...dist.argocd.keys()].filter((f) => f !== rootFile));
+  });
+
+  test("each Application deploys where its environment file says, and its project allows nothing else", () => {
+    const envs = loadEnvironments(join(ROOT, "environments"), stackSettings);
+    const projects = new Map(argoObjects.filter((o) => o.kind === "AppProject").map((p) => [p.metadata.name, p]));
+    for (const app of applications.filter((a) => a.path !== "dist/argocd")) {
+      const [, env, stack] = app.path.split("/");
+      const data = envs.find((e) => e.name === env)!.data as unknown as Environment["data"];
+      const cluster = data.argocd.clusterRef === "server" ? { server: data.cluster.server } : { name: data.cluster.name };
+      expect({ app: app.name, destination: app.destination }).toEqual({
+        app: app.name,
+        destination: { ...cluster, namespace: data.stacks[stack]?.namespace },
+      });
+      const allowed = at(projects.get(app.project), "spec", "destinations") as unknown[];
+      expect(allowed).toContainEqual(app.destination);
+    }
+  });
+
+  test("each Application syncs as its environment file chose: automated or manual, finalizer or not", () => {
+    const envs = loadEnvironments(join(ROOT, "environments"), stackSettings);
+    for (const app of applications.filter((a) => a.path !== "dist/argocd")) {
+      const settings = envs.find((e) => e.name === app.path.split("/")[1])!.data.argocd;
+      expect({ app: app.name, automated: at(app.application, "spec", "syncPolicy", "automated"), finalizers: at(app.application, "metadata", "finalizers") }).toEqual({
+        app: app.name,
+        automated: settings.automated && { ...settings.automated, allowEmpty: false },
+        finalizers: settings.finalizer ? ["resources-finalizer.argocd.argoproj.io"] : undefined,
+      });
+    }
+  });
+
+  test("objects stay in their Application's namespace, and cluster-scoped ones are whitelisted by its project", () => {
+    const projects = new Map(argoObjects.filter((o) => o.kind === "AppProject").map((p) => [p.metadata.name, p]));
+    const problems: string[] = [];
+    for (const [folder, objects] of dist.objects) {
+      const app = applications.find((a) => a.path === folder);
+      if (!app) continue;
+      const whitelist = (at(projects.get(app.project), "spec", "clusterResourceWhitelist") ?? []) as { group: string; kind: string; name?: string }[];
+      for (const o of objects) {
+        if (CLUSTER_SCOPED.has(o.kind)) {
+          const group = o.apiVersion.includes("/") ? o.apiVersion.split("/")[0] : "";
+          const allowed = whitelist.some((w) => w.group === group && w.kind === o.kind && (w.name === undefined || w.name === o.metadata.name));
+          if (!allowed) problems.push(`${id(folder, o)} is cluster-scoped and not in project '${app.project}''s clusterResourceWhitelist`);
+        } else if (o.metadata.namespace !== undefined && o.metadata.namespace !== app.destination.namespace) {
+          problems.push(`${id(folder, o)} is in namespace '${o.metadata.namespace}', not its Application's '${app.destination.namespace}'`);
+        }
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  test("every PVC and every StatefulSet holding volumes survives prune and Application deletion", () => {
+    const unprotected: string[] = [];
+    for (const [folder, objects] of dist.objects) {
+      for (const o of objects) {
+        const holdsData = o.kind === "PersistentVolumeClaim" || (o.kind === "StatefulSet" && ((at(o, "spec", "volumeClaimTemplates") as unknown[] | undefined)?.length ?? 0) > 0);
+        if (!holdsData) continue;
+        const options = (annotation(o, "argocd.argoproj.io/sync-options") ?? "").split(",").map((s) => s.trim());
+        if (!options.includes("Prune=false") || !options.includes("Delete=false")) {
+          unprotected.push(`${id(folder, o)}: sync-options '${options.join(",")}', expected Prune=false,Delete=false`);
+        }
+      }
+    }
+    expect(unprotected).toEqual([]);
+  });
+
+  test("sync waves: config and secret references, then database and cache, then the migration, then the api, then frontend and proxy", () => {
+    const problems: string[] = [];
+    for (const [folder, objects] of dist.objects) {
+      const groups = ORDER.map(({ group, matches }) => ({ group, waves: objects.filter(matches).map(wave) })).filter((g) => g.waves.length);
+      for (let i = 1; i < groups.length; i++) {
+        const before = groups[i - 1];
+        const after = groups[i];
+        if (Math.max(...before.waves) >= Math.min(...after.waves)) {
+          problems.push(`${folder}: ${after.group} (wave ${Math.min(...after.waves)}) must sync after ${before.group} (wave ${Math.max(...before.waves)})`);
+        }
+      }
+      for (const job of objects.filter(ORDER[2].matches)) {
+        // A PreSync hook runs before every Sync-phase object: on a new environment, before its database exists.
+        if (annotation(job, "argocd.argoproj.io/hook") === "PreSync") {
+          problems.push(`${id(folder, job)} is a PreSync hook, so it runs before the database and config it needs; make it a Sync hook in its wave`);
+        }
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+});
