@@ -4,4 +4,4 @@
  */
 import { main } from "./cli/synth";
 
-main();
+void main();

@@ -1,32 +1,84 @@
 /**
  * `npm run synth [-- --env NAME ...] [--out DIR]`: loads and validates the environments, builds every
- * stack × environment (and the Argo CD objects), validates every rendered object, and only then writes
- * the output folder atomically. Any problem: a report on stderr, exit 1, the output folder untouched.
+ * stack × environment and the Argo CD objects, validates every rendered object, and only then writes the
+ * output folder atomically. Any problem: a report on stderr, exit 1, the output folder untouched.
  */
 import { App } from "cdk8s";
 import { join, relative } from "node:path";
-import { ConfigError, loadEnvironments, unknownEnvironments } from "../environments";
+import { ArgoCdChart } from "../argocd";
+import { ConfigError, loadEnvironments, unknownEnvironments, type Environment } from "../environments";
 import { buildStacks } from "../render/build";
-import { collectFiles, kustomizations, serializeFile } from "../render/files";
+import { collectFiles, folderOf, renderTexts, type Output } from "../render/files";
+import type { RenderedFile } from "../render/types";
 import { writeOutput } from "../render/write";
 import { stackSettings } from "../stacks/settings";
+import { formatReport, validate } from "../validation";
+import { DEFAULT_PROFILE, type Profile, type ValidationReport } from "../validation/types";
+
+/** The folder of dist/ that holds the Argo CD objects. */
+export const ARGOCD_FOLDER = "argocd";
+/** Where Argo CD finds the output in the repository, whatever --out says. */
+const REPO_OUTPUT = "dist";
 
 export interface SynthOptions {
   /** Project root holding environments/. */
   readonly root: string;
   /** Output folder. */
   readonly outDir: string;
-  /** Environments to (re)write; the others' folders are carried over. @default all */
+  /**
+   * Environments to (re)write; the other environments' folders are carried over.
+   * @default all
+   */
   readonly only?: readonly string[];
+}
+
+export interface Timings {
+  readonly load: number;
+  readonly build: number;
+  readonly validate: number;
+  readonly serialize: number;
+  readonly write: number;
 }
 
 export interface SynthResult {
   readonly folders: { folder: string; objects: number }[];
   readonly objects: number;
   readonly files: number;
+  readonly report: ValidationReport;
+  /** Milliseconds per phase. */
+  readonly timings: Timings;
 }
 
-export function synth(options: SynthOptions): SynthResult {
+/** Rendered objects broke a rule; nothing was written. */
+export class ValidationFailed extends Error {
+  constructor(readonly report: ValidationReport) {
+    super(`validation failed: ${report.counts.errors} error(s)`);
+    this.name = "ValidationFailed";
+  }
+}
+
+/** The validation profile of a file: its environment's policy; the Argo CD folder has none. */
+export function profileFor(environments: readonly Environment[]): (path: string) => Profile {
+  const byName = new Map(environments.map((e) => [e.name, e.data.policy]));
+  return (path) => byName.get(path.split("/")[0]) ?? DEFAULT_PROFILE;
+}
+
+/** Validates rendered files and turns them into text; throws ValidationFailed on any error. */
+export async function renderOutputs(
+  outputs: readonly Output[],
+  profile: (path: string) => Profile,
+): Promise<{ files: RenderedFile[]; texts: Map<string, string>; report: ValidationReport; validateMs: number; serializeMs: number }> {
+  const files = collectFiles(outputs);
+  const t0 = performance.now();
+  const report = await validate(files, { profileFor: profile });
+  const t1 = performance.now();
+  if (report.counts.errors > 0) throw new ValidationFailed(report);
+  const texts = renderTexts(outputs, files);
+  return { files, texts, report, validateMs: t1 - t0, serializeMs: performance.now() - t1 };
+}
+
+export async function synth(options: SynthOptions): Promise<SynthResult> {
+  const t0 = performance.now();
   const dir = join(options.root, "environments");
   const environments = loadEnvironments(dir, stackSettings);
   const unknown = unknownEnvironments(
@@ -35,25 +87,33 @@ export function synth(options: SynthOptions): SynthResult {
     relative(process.cwd(), dir) || ".",
   );
   if (unknown.length) throw new ConfigError(unknown);
+  const t1 = performance.now();
+
   const app = new App({ outdir: options.outDir });
   const stacks = buildStacks(app, environments);
+  const argocd = new ArgoCdChart(app, ARGOCD_FOLDER, {
+    environments,
+    targets: stacks.map((s) => ({ env: s.env, stack: s.stack, namespace: s.namespace, hosts: s.hosts, path: `${REPO_OUTPUT}/${s.folder}` })),
+    path: `${REPO_OUTPUT}/${ARGOCD_FOLDER}`,
+  });
   const selected = options.only ? stacks.filter((s) => options.only!.includes(s.env)) : stacks;
-  const charts = selected.map((s) => s.chart);
-  const rendered = collectFiles(charts);
-  const sourceOf = new Map(charts.map((c) => [c.folder, c.source]));
-  const texts = new Map<string, string>();
-  for (const file of rendered) texts.set(file.path, serializeFile(file, sourceOf.get(folderOf(file.path))!));
-  for (const [path, text] of kustomizations([...texts.keys()], (f) => sourceOf.get(f)!)) texts.set(path, text);
-  writeOutput(options.outDir, texts, options.only ? options.only : undefined);
+  const outputs: Output[] = [...selected, { chart: argocd, folder: ARGOCD_FOLDER, source: "environments/*.yaml", kustomize: false }];
+  const t2 = performance.now();
+
+  const { files, texts, report, validateMs, serializeMs } = await renderOutputs(outputs, profileFor(environments));
+  const t3 = performance.now();
+  writeOutput(options.outDir, texts, options.only ? [...options.only, ARGOCD_FOLDER] : undefined);
+  const t4 = performance.now();
 
   const counts = new Map<string, number>();
-  for (const file of rendered) counts.set(folderOf(file.path), (counts.get(folderOf(file.path)) ?? 0) + file.objects.length);
-  const folders = [...counts].map(([folder, objects]) => ({ folder, objects })).sort((a, b) => (a.folder < b.folder ? -1 : 1));
-  return { folders, objects: rendered.reduce((n, f) => n + f.objects.length, 0), files: texts.size };
-}
-
-function folderOf(path: string): string {
-  return path.slice(0, path.lastIndexOf("/"));
+  for (const file of files) counts.set(folderOf(file.path), (counts.get(folderOf(file.path)) ?? 0) + file.objects.length);
+  return {
+    folders: [...counts].map(([folder, objects]) => ({ folder, objects })).sort((a, b) => (a.folder < b.folder ? -1 : 1)),
+    objects: files.reduce((n, f) => n + f.objects.length, 0),
+    files: texts.size,
+    report,
+    timings: { load: t1 - t0, build: t2 - t1, validate: validateMs, serialize: serializeMs, write: t4 - t3 },
+  };
 }
 
 interface Args {
@@ -74,23 +134,27 @@ function parseArgs(argv: readonly string[]): Args {
   return args;
 }
 
-export function main(): void {
+export async function main(): Promise<void> {
   try {
     const args = parseArgs(process.argv.slice(2));
-    const result = synth({ root: process.cwd(), outDir: args.outDir, ...(args.only ? { only: args.only } : {}) });
+    const result = await synth({ root: process.cwd(), outDir: args.outDir, ...(args.only ? { only: args.only } : {}) });
     if (!args.quiet) {
       for (const { folder, objects } of result.folders) console.log(`  ${folder.padEnd(24)} ${String(objects).padStart(4)} objects`);
     }
+    const { warnings, allowed } = result.report.counts;
     // Since process start, so module loading counts too.
     const seconds = process.uptime().toFixed(2);
-    console.log(`synth: ${result.objects} objects in ${result.folders.length} folders → ${args.outDir}/ (${result.files} files) in ${seconds} s`);
+    console.log(
+      `synth: ${result.objects} objects in ${result.folders.length} folders → ${args.outDir}/ (${result.files} files) in ${seconds} s; validation: 0 errors, ${warnings} warning(s), ${allowed} allowed exception(s)`,
+    );
   } catch (e) {
     if (e instanceof ConfigError) {
       for (const problem of e.problems) console.error(problem);
       console.error(`synth: ${e.problems.length} problem(s); output left unchanged`);
-      process.exitCode = 1;
-      return;
-    }
-    throw e;
+    } else if (e instanceof ValidationFailed) {
+      console.error(formatReport(e.report));
+      console.error(`synth: ${e.message}; output left unchanged`);
+    } else throw e;
+    process.exitCode = 1;
   }
 }

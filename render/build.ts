@@ -3,19 +3,18 @@
  * namespace and folder, with sync waves applied. Construct errors are reported against the environment
  * file and stack that caused them.
  */
-import { App } from "cdk8s";
+import { Chart, type App } from "cdk8s";
 import { ConfigError, type Environment } from "../environments";
 import { applySyncWaves } from "../constructs/lib/sync-waves";
 import { stackLabels } from "../constructs/lib/labels";
 import { stackBuilders, type StackBuilder, type StackName } from "../stacks";
-import { OutputChart } from "./output-chart";
+import type { Output } from "./files";
 
-export interface StackChart {
+export interface StackChart extends Output {
   readonly env: string;
   readonly stack: string;
   readonly namespace: string;
   readonly hosts: readonly string[];
-  readonly chart: OutputChart;
 }
 
 export function buildStacks(app: App, environments: readonly Environment[]): StackChart[] {
@@ -25,11 +24,10 @@ export function buildStacks(app: App, environments: readonly Environment[]): Sta
     const { stacks, ...shared } = env.data;
     for (const [stack, settings] of Object.entries(stacks).sort(([a], [b]) => (a < b ? -1 : 1))) {
       if (!settings) continue;
-      const chart = new OutputChart(app, `${env.name}-${stack}`, {
-        folder: `${env.name}/${stack}`,
-        source: env.file,
+      const chart = new Chart(app, `${env.name}-${stack}`, {
         namespace: settings.namespace,
         labels: stackLabels(stack),
+        disableResourceNameHashes: true,
       });
       try {
         const build = stackBuilders[stack as StackName] as StackBuilder<unknown>;
@@ -40,7 +38,15 @@ export function buildStacks(app: App, environments: readonly Environment[]): Sta
         problems.push(`${env.file}: stacks.${stack}: ${e.message}`);
         continue;
       }
-      charts.push({ env: env.name, stack, namespace: settings.namespace, hosts: settings.hosts, chart });
+      charts.push({
+        env: env.name,
+        stack,
+        namespace: settings.namespace,
+        hosts: settings.hosts,
+        chart,
+        folder: `${env.name}/${stack}`,
+        source: env.file,
+      });
     }
   }
   if (problems.length) throw new ConfigError(problems);

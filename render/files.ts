@@ -1,22 +1,36 @@
 /**
- * From charts to files: every top-level construct of an OutputChart becomes one YAML file, and every
- * folder gets a kustomization.yaml listing its files. Pure functions of the construct tree: the same tree
- * gives byte-identical text.
+ * From charts to files: every top-level construct of a chart becomes one YAML file in the chart's folder,
+ * and every folder gets a kustomization.yaml listing its files. Pure functions of the construct tree: the
+ * same tree gives byte-identical text.
  */
-import { ApiObject } from "cdk8s";
+import { ApiObject, type Chart } from "cdk8s";
 import { stringify } from "yaml";
-import type { OutputChart } from "./output-chart";
 import type { KubeObject, RenderedFile } from "./types";
 
-export function collectFiles(charts: readonly OutputChart[]): RenderedFile[] {
+/** A chart and where its files go. */
+export interface Output {
+  readonly chart: Chart;
+  /** Folder below the output folder, e.g. `prod/web` or `argocd`. */
+  readonly folder: string;
+  /** What the files are generated from, for their header, e.g. `environments/prod.yaml`. */
+  readonly source: string;
+  /**
+   * Give the folder a kustomization.yaml. Off for dist/argocd/: Argo CD would switch the root
+   * Application to kustomize and ignore the list of files it applies.
+   * @default true
+   */
+  readonly kustomize?: boolean;
+}
+
+export function collectFiles(outputs: readonly Output[]): RenderedFile[] {
   const files: RenderedFile[] = [];
-  for (const chart of charts) {
+  for (const { chart, folder } of outputs) {
     for (const child of chart.node.children) {
       const objects = child.node
         .findAll()
         .filter((c): c is ApiObject => c instanceof ApiObject)
         .map((o) => o.toJson() as KubeObject);
-      if (objects.length) files.push({ path: `${chart.folder}/${child.node.id}.yaml`, objects });
+      if (objects.length) files.push({ path: `${folder}/${child.node.id}.yaml`, objects });
     }
   }
   return files;
@@ -29,13 +43,16 @@ export function serializeFile(file: RenderedFile, source: string): string {
   return header(source) + file.objects.map((o) => stringify(o, { lineWidth: 0 })).join("---\n");
 }
 
+export function folderOf(path: string): string {
+  return path.slice(0, path.lastIndexOf("/"));
+}
+
 /** A kustomization.yaml for each folder, so `kubectl kustomize dist/<env>/<stack>` builds it. */
 export function kustomizations(paths: readonly string[], sourceOf: (folder: string) => string): Map<string, string> {
   const byFolder = new Map<string, string[]>();
   for (const path of paths) {
-    const slash = path.lastIndexOf("/");
-    const folder = path.slice(0, slash);
-    byFolder.set(folder, [...(byFolder.get(folder) ?? []), path.slice(slash + 1)]);
+    const folder = folderOf(path);
+    byFolder.set(folder, [...(byFolder.get(folder) ?? []), path.slice(folder.length + 1)]);
   }
   const out = new Map<string, string>();
   for (const [folder, names] of [...byFolder].sort(([a], [b]) => (a < b ? -1 : 1))) {
@@ -47,4 +64,22 @@ export function kustomizations(paths: readonly string[], sourceOf: (folder: stri
     out.set(`${folder}/kustomization.yaml`, header(sourceOf(folder)) + body);
   }
   return out;
+}
+
+/**
+ * Every output file's text, by path: the YAML files and a kustomization.yaml per folder.
+ */
+export function renderTexts(outputs: readonly Output[], files: readonly RenderedFile[]): Map<string, string> {
+  const sourceOf = new Map(outputs.map((o) => [o.folder, o.source]));
+  const source = (folder: string) => {
+    const found = sourceOf.get(folder);
+    if (found === undefined) throw new Error(`no output folder '${folder}'`);
+    return found;
+  };
+  const texts = new Map<string, string>();
+  for (const file of files) texts.set(file.path, serializeFile(file, source(folderOf(file.path))));
+  const kustomized = new Set(outputs.filter((o) => o.kustomize !== false).map((o) => o.folder));
+  const paths = [...texts.keys()].filter((p) => kustomized.has(folderOf(p)));
+  for (const [path, text] of kustomizations(paths, source)) texts.set(path, text);
+  return texts;
 }

@@ -26,7 +26,8 @@ export interface ScalingProps {
    */
   readonly autoscaling?: AutoscalingBounds;
   /**
-   * Spread pods over nodes and zones (prod). A PDB is added whenever two or more pods can run.
+   * Require at least two pods at all times (prod). Whenever two or more pods can run, they are spread
+   * over nodes and zones and a PDB keeps one up during drains, whatever this says.
    * @default false
    */
   readonly highAvailability?: boolean;
@@ -60,7 +61,8 @@ export function checkScaling(owner: string, props: ScalingProps): void {
   }
 }
 
-function maxPods(props: ScalingProps): number {
+/** The most pods the workload can run: replicas, or the HPA's upper bound. */
+export function maxPods(props: ScalingProps): number {
   return props.autoscaling ? props.autoscaling.maxReplicas : (props.replicas ?? 1);
 }
 
@@ -99,7 +101,12 @@ export function addScalingObjects(
   if (maxPods(props) >= 2) {
     new k8s.KubePodDisruptionBudget(scope, "pdb", {
       metadata: { name },
-      spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: selector } },
+      // AlwaysAllow: a pod that is not ready protects nothing, and must not block a node drain.
+      spec: {
+        maxUnavailable: k8s.IntOrString.fromNumber(1),
+        unhealthyPodEvictionPolicy: "AlwaysAllow",
+        selector: { matchLabels: selector },
+      },
     });
   }
 }

@@ -7,7 +7,7 @@ import { k8s } from "./k8s";
 import type { Construct } from "constructs";
 import { serviceAccount } from "./component";
 import { podSpec, type ContainerSpec, type RunAs } from "./pod";
-import { addScalingObjects, replicasField, type ScalingProps } from "./scaling";
+import { addScalingObjects, maxPods, replicasField, type ScalingProps } from "./scaling";
 
 export interface StatelessWorkloadInput extends ScalingProps {
   readonly name: string;
@@ -59,7 +59,7 @@ export function statelessWorkload(scope: Construct, input: StatelessWorkloadInpu
           runAs: input.runAs,
           containers: input.containers,
           ...(input.volumes ? { volumes: input.volumes } : {}),
-          ...(input.highAvailability ? { spreadSelector: input.selector } : {}),
+          ...(maxPods(input) >= 2 ? { spreadSelector: input.selector } : {}),
         }),
       },
     },

@@ -3,7 +3,10 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { buildSync } from "esbuild";
-import { synth } from "../../cli/synth";
+import { ApiObject, Chart, Testing } from "cdk8s";
+import { renderOutputs, synth, ValidationFailed } from "../../cli/synth";
+import { runValidateCli } from "../../validation/cli";
+import { DEFAULT_PROFILE } from "../../validation";
 import { ConfigError } from "../../environments";
 import { kubectl } from "../support/kubectl";
 import { readTree } from "../support/tree";
@@ -11,9 +14,9 @@ import { readTree } from "../support/tree";
 const ROOT = join(__dirname, "../..");
 const scratch = () => mkdtempSync(join(tmpdir(), "slipway-synth-"));
 
-function problemsOf(fn: () => unknown): readonly string[] {
+async function problemsOf(fn: () => Promise<unknown>): Promise<readonly string[]> {
   try {
-    fn();
+    await fn();
   } catch (e) {
     if (e instanceof ConfigError) return e.problems;
     throw e;
@@ -39,15 +42,17 @@ describe("synth", () => {
     for (const path of Object.keys(rendered)) expect([path, committed[path]]).toEqual([path, rendered[path]]);
   });
 
-  test("renders byte-identical output on every run", () => {
+  test("renders byte-identical output on every run", async () => {
     const again = join(scratch(), "dist");
-    synth({ root: ROOT, outDir: again });
+    await synth({ root: ROOT, outDir: again });
     expect(readTree(again)).toEqual(readTree(join(fresh, "dist")));
   });
 
   test("every folder builds with kubectl kustomize", () => {
-    const folders = [...new Set(Object.keys(readTree(join(fresh, "dist"))).map((p) => p.slice(0, p.lastIndexOf("/"))))];
-    expect(folders.length).toBeGreaterThanOrEqual(3);
+    const folders = [...new Set(Object.keys(readTree(join(fresh, "dist"))).map((p) => p.slice(0, p.lastIndexOf("/"))))].filter(
+      (f) => f !== "argocd",
+    );
+    expect(folders).toEqual(["dev/web", "prod/web", "staging/web"]);
     for (const folder of folders) {
       const built = execFileSync(kubectl(), ["kustomize", join(fresh, "dist", folder)], { encoding: "utf8" });
       const objects = built.split(/^---$/m).length;
@@ -58,52 +63,81 @@ describe("synth", () => {
     }
   });
 
-  test("files of a stack removed from the environments disappear from the output", () => {
+  test("files of a stack removed from the environments disappear from the output", async () => {
     const out = join(scratch(), "dist");
     mkdirSync(join(out, "qa/legacy"), { recursive: true });
     writeFileSync(join(out, "qa/legacy/api.yaml"), "kind: Stale\n");
-    synth({ root: ROOT, outDir: out });
+    await synth({ root: ROOT, outDir: out });
     expect(Object.keys(readTree(out)).filter((p) => p.startsWith("qa/"))).toEqual([]);
   });
 
-  test("--env rewrites only that environment's folder and keeps the others as they were", () => {
+  test("--env rewrites only that environment's folder and keeps the others as they were", async () => {
     const out = join(scratch(), "dist");
     cpSync(join(fresh, "dist"), out, { recursive: true });
     writeFileSync(join(out, "dev/web/api.yaml"), "hand-edited\n");
     writeFileSync(join(out, "prod/web/api.yaml"), "hand-edited\n");
-    synth({ root: ROOT, outDir: out, only: ["prod"] });
+    await synth({ root: ROOT, outDir: out, only: ["prod"] });
     expect(readFileSync(join(out, "dev/web/api.yaml"), "utf8")).toBe("hand-edited\n");
     expect(readFileSync(join(out, "prod/web/api.yaml"), "utf8")).toBe(readFileSync(join(fresh, "dist/prod/web/api.yaml"), "utf8"));
   });
 
-  test("a construct error names the environment file and stack, and leaves the output untouched", () => {
+  test("a construct error names the environment file and stack, and leaves the output untouched", async () => {
     const root = projectCopy();
     const prod = join(root, "environments/prod.yaml");
     writeFileSync(prod, readFileSync(prod, "utf8").replace("maxmemory: 400mb", "maxmemory: 900mb"));
     const out = join(root, "dist");
     cpSync(join(fresh, "dist"), out, { recursive: true });
     const before = readTree(out);
-    expect(problemsOf(() => synth({ root, outDir: out }))).toEqual([
+    expect(await problemsOf(() => synth({ root, outDir: out }))).toEqual([
       `${relative(process.cwd(), prod)}: stacks.web: Cache 'cache': 'maxmemory' 900mb must stay below 90% of the memory limit 512Mi (Redis needs headroom); raise resources.memory or lower maxmemory`,
     ]);
     expect(readTree(out)).toEqual(before);
   });
 });
 
+describe("the validation gate in synth", () => {
+  test("the committed dist/ passes validation with zero errors and zero warnings", async () => {
+    const out: string[] = [];
+    const code = await runValidateCli([], { cwd: ROOT, stdout: (t) => out.push(t), stderr: (t) => out.push(t) });
+    expect([code, out.join("\n")]).toEqual([0, expect.stringMatching(/0 errors, 0 warnings/)]);
+  });
+
+  test("an object that breaks a policy stops the render before anything is written", async () => {
+    const chart = new Chart(Testing.app(), "t", { namespace: "shop", disableResourceNameHashes: true });
+    // A raw object, as a user might add to a stack: a debug pod running privileged.
+    new ApiObject(chart, "debug", {
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name: "debug" },
+      spec: { containers: [{ name: "shell", image: "busybox:1.36", securityContext: { privileged: true } }] },
+    });
+    const failure = await renderOutputs([{ chart, folder: "t/web", source: "test" }], () => DEFAULT_PROFILE).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(failure).toBeInstanceOf(ValidationFailed);
+    const findings = (failure as ValidationFailed).report.findings.map((f) => `${f.rule}: ${f.path}: ${f.kind}/${f.name}: ${f.field}`);
+    expect(findings).toContain("no-privileged: t/web/debug.yaml: Pod/debug: spec.containers[0].securityContext.privileged");
+  });
+});
+
 describe("the synth command", () => {
-  const bundle = join(scratch(), "main.js");
+  // Inside the repository, so the bundle's external packages resolve from its node_modules.
+  const bundle = join(ROOT, ".build/test/main.js");
   beforeAll(() => {
     buildSync({ entryPoints: [join(ROOT, "main.ts")], bundle: true, platform: "node", packages: "external", outfile: bundle, logLevel: "error" });
   });
   const run = (cwd: string, args: string[] = []) =>
-    spawnSync(process.execPath, [bundle, ...args], { cwd, encoding: "utf8", env: { ...process.env, NODE_PATH: join(ROOT, "node_modules") } });
+    spawnSync(process.execPath, [bundle, ...args], { cwd, encoding: "utf8" });
 
   test("prints one line per folder and a summary", () => {
     const root = projectCopy();
     const result = run(root);
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/^ {2}dev\/web +\d+ objects$/m);
-    expect(result.stdout).toMatch(/^synth: \d+ objects in \d+ folders → dist\/ \(\d+ files\) in \d+\.\d\d s$/m);
+    expect(result.stdout).toMatch(
+      /^synth: \d+ objects in \d+ folders → dist\/ \(\d+ files\) in \d+\.\d\d s; validation: 0 errors, 0 warning\(s\), 0 allowed exception\(s\)$/m,
+    );
   });
 
   test("bad input exits 1, names the file, field path and expectation, and leaves dist/ byte-identical", () => {
@@ -115,7 +149,7 @@ describe("the synth command", () => {
     const result = run(root);
     expect(result.status).toBe(1);
     expect(result.stderr).toBe(
-      "environments/staging.yaml:21:17: stacks.web.api.replicas: expected a number ≥ 1, got -3\nsynth: 1 problem(s); output left unchanged\n",
+      "environments/staging.yaml:29:17: stacks.web.api.replicas: expected a number ≥ 1, got -3\nsynth: 1 problem(s); output left unchanged\n",
     );
     expect(readTree(join(root, "dist"))).toEqual(before);
   });

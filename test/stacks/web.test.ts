@@ -54,12 +54,14 @@ describe("the web stack", () => {
     expect(kinds("dev")).not.toContain("HorizontalPodAutoscaler/api");
   });
 
-  test("replicated workloads get a PDB everywhere, and topology spread only in prod", () => {
+  test("replicated workloads get a PDB and topology spread in every environment; single pods get neither", () => {
     expect(find("prod", "PodDisruptionBudget", "frontend").spec.maxUnavailable).toBe(1);
     expect(find("staging", "PodDisruptionBudget", "api").spec.maxUnavailable).toBe(1);
     expect(kinds("dev").filter((k) => k.startsWith("PodDisruptionBudget/"))).toEqual([]);
     expect(find("prod", "Deployment", "proxy").spec.template.spec.topologySpreadConstraints).toHaveLength(2);
-    expect(find("staging", "Deployment", "proxy").spec.template.spec.topologySpreadConstraints).toBeUndefined();
+    expect(find("staging", "Deployment", "proxy").spec.template.spec.topologySpreadConstraints).toHaveLength(2);
+    expect(find("dev", "Deployment", "proxy").spec.template.spec.topologySpreadConstraints).toBeUndefined();
+    expect(find("prod", "PodDisruptionBudget", "api").spec.unhealthyPodEvictionPolicy).toBe("AlwaysAllow");
   });
 
   test("prod database keeps its volume when the stack is deleted and is backed up daily, 14 dumps kept", () => {

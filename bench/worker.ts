@@ -1,0 +1,73 @@
+/**
+ * One benchmark run in a fresh process: N API-like services (Deployment, Service, ConfigMap,
+ * ServiceAccount, HPA, PDB, NetworkPolicy) × 3 environments through the same build → validate →
+ * serialize → atomic write path as `npm run synth`. Prints one JSON line.
+ *
+ * usage: node worker.js <services> <outDir>
+ *        node worker.js phases <outDir>   (the repository's own synth, its phase timings)
+ */
+import { App, Chart } from "cdk8s";
+import { Api } from "../constructs/api";
+import { stackLabels } from "../constructs/lib/labels";
+import { applySyncWaves } from "../constructs/lib/sync-waves";
+import { NetworkPolicies } from "../constructs/network-policies";
+import { renderOutputs, synth } from "../cli/synth";
+import type { Output } from "../render/files";
+import { writeOutput } from "../render/write";
+import { DEFAULT_PROFILE, STRICT_PROFILE } from "../validation/types";
+
+const DIGEST = `sha256:${"ab".repeat(32)}`;
+
+function environment(app: App, env: string, services: number): Output {
+  const chart = new Chart(app, env, { namespace: `bench-${env}`, labels: stackLabels("bench"), disableResourceNameHashes: true });
+  const prod = env === "prod";
+  const apis = Array.from({ length: services }, (_, i) => {
+    const name = `svc-${String(i).padStart(3, "0")}`;
+    return new Api(chart, name, {
+      image: { repository: `ghcr.io/acme/${name}`, tag: "1.0.0", ...(prod ? { digest: DIGEST } : {}) },
+      ...(prod ? { autoscaling: { minReplicas: 2, maxReplicas: 6 }, highAvailability: true } : { replicas: 2 }),
+      config: { LOG_LEVEL: "info", SERVICE_NAME: name },
+    });
+  });
+  new NetworkPolicies(chart, "network-policies", {
+    public: apis,
+    ingressControllerNamespace: "ingress-nginx",
+    edges: apis.slice(1).map((api, i) => ({ from: apis[i], to: api })),
+  });
+  applySyncWaves(chart);
+  return { chart, folder: `${env}/bench`, source: "bench" };
+}
+
+async function run(): Promise<void> {
+  const outDir = process.argv[3];
+  if (process.argv[2] === "phases") {
+    const { timings } = await synth({ root: process.cwd(), outDir });
+    process.stdout.write(`${JSON.stringify(timings)}\n`);
+    return;
+  }
+  const services = Number(process.argv[2]);
+  const started = performance.now();
+  const app = new App();
+  const outputs = ["dev", "staging", "prod"].map((env) => environment(app, env, services));
+  const built = performance.now();
+  const { files, texts, validateMs, serializeMs } = await renderOutputs(outputs, (path) =>
+    path.startsWith("prod/") ? STRICT_PROFILE : DEFAULT_PROFILE,
+  );
+  writeOutput(outDir, texts);
+  const done = performance.now();
+  const line = {
+    services,
+    objects: files.reduce((n, f) => n + f.objects.length, 0),
+    buildMs: built - started,
+    validateMs,
+    serializeMs,
+    inProcessMs: done - started,
+    maxRssMiB: process.resourceUsage().maxRSS / 1024,
+  };
+  process.stdout.write(`${JSON.stringify(line)}\n`);
+}
+
+run().catch((e) => {
+  console.error(e);
+  process.exitCode = 1;
+});
