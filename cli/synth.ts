@@ -30,6 +30,12 @@ export interface SynthOptions {
    * @default all
    */
   readonly only?: readonly string[];
+  /**
+   * Runs after everything is rendered and validated, just before the write; throwing stops the write.
+   * `npm run synth` waits here for the type-check it runs alongside.
+   * @default - nothing
+   */
+  readonly beforeWrite?: () => Promise<void>;
 }
 
 export interface Timings {
@@ -101,6 +107,7 @@ export async function synth(options: SynthOptions): Promise<SynthResult> {
   const t2 = performance.now();
 
   const { files, texts, report, validateMs, serializeMs } = await renderOutputs(outputs, profileFor(environments));
+  await options.beforeWrite?.();
   const t3 = performance.now();
   writeOutput(options.outDir, texts, options.only ? [...options.only, ARGOCD_FOLDER] : undefined);
   const t4 = performance.now();
@@ -134,10 +141,23 @@ function parseArgs(argv: readonly string[]): Args {
   return args;
 }
 
-export async function main(): Promise<void> {
+/** The type-check run beside the render failed; its output says where. */
+export class TypeCheckFailed extends Error {
+  constructor(readonly output: string) {
+    super("type errors");
+    this.name = "TypeCheckFailed";
+  }
+}
+
+export async function main(argv: readonly string[], beforeWrite?: () => Promise<void>): Promise<void> {
   try {
-    const args = parseArgs(process.argv.slice(2));
-    const result = await synth({ root: process.cwd(), outDir: args.outDir, ...(args.only ? { only: args.only } : {}) });
+    const args = parseArgs(argv);
+    const result = await synth({
+      root: process.cwd(),
+      outDir: args.outDir,
+      ...(args.only ? { only: args.only } : {}),
+      ...(beforeWrite ? { beforeWrite } : {}),
+    });
     if (!args.quiet) {
       for (const { folder, objects } of result.folders) console.log(`  ${folder.padEnd(24)} ${String(objects).padStart(4)} objects`);
     }
@@ -151,6 +171,9 @@ export async function main(): Promise<void> {
     if (e instanceof ConfigError) {
       for (const problem of e.problems) console.error(problem);
       console.error(`synth: ${e.problems.length} problem(s); output left unchanged`);
+    } else if (e instanceof TypeCheckFailed) {
+      console.error(e.output.trimEnd());
+      console.error(`synth: ${e.message}; output left unchanged`);
     } else if (e instanceof ValidationFailed) {
       console.error(formatReport(e.report));
       console.error(`synth: ${e.message}; output left unchanged`);

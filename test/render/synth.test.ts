@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { buildSync } from "esbuild";
 import { ApiObject, Chart, Testing } from "cdk8s";
-import { renderOutputs, synth, ValidationFailed } from "../../cli/synth";
+import { renderOutputs, synth, TypeCheckFailed, ValidationFailed } from "../../cli/synth";
 import { runValidateCli } from "../../validation/cli";
 import { DEFAULT_PROFILE } from "../../validation";
 import { ConfigError } from "../../environments";
@@ -79,6 +79,17 @@ describe("synth", () => {
     await synth({ root: ROOT, outDir: out, only: ["prod"] });
     expect(readFileSync(join(out, "dev/web/api.yaml"), "utf8")).toBe("hand-edited\n");
     expect(readFileSync(join(out, "prod/web/api.yaml"), "utf8")).toBe(readFileSync(join(fresh, "dist/prod/web/api.yaml"), "utf8"));
+  });
+
+  test("a type-check that fails while the render runs stops the write", async () => {
+    const out = join(scratch(), "dist");
+    cpSync(join(fresh, "dist"), out, { recursive: true });
+    writeFileSync(join(out, "prod/web/api.yaml"), "as it was\n");
+    const failing = async () => {
+      throw new TypeCheckFailed("stacks/web.ts(3,1): error TS2304: Cannot find name 'oops'.");
+    };
+    await expect(synth({ root: ROOT, outDir: out, beforeWrite: failing })).rejects.toBeInstanceOf(TypeCheckFailed);
+    expect(readFileSync(join(out, "prod/web/api.yaml"), "utf8")).toBe("as it was\n");
   });
 
   test("a construct error names the environment file and stack, and leaves the output untouched", async () => {
