@@ -1,0 +1,134 @@
+import { ExternalSecret as ExternalSecretModel } from "@kubernetes-models/external-secrets/external-secrets.io/v1/ExternalSecret";
+import type { Chart } from "cdk8s";
+import type { IPodSpec } from "kubernetes-models/v1";
+import { ExternalSecret, type ExternalSecretProps } from "../../constructs/external-secret";
+import { SecretStore, type SecretStoreProps } from "../../constructs/secret-store";
+import type { KubeObject } from "../../render/types";
+import { buildShop, errorOf, find, objects, testChart } from "../support/chart";
+
+const VAULT: SecretStoreProps = {
+  source: { provider: "vault", server: "https://vault.example.com", path: "secret", role: "web-prod", authMountPath: "kubernetes" },
+  keyPrefix: "web",
+};
+const GENERATOR: SecretStoreProps = { source: { provider: "generator" } };
+
+function render(storeProps: SecretStoreProps, props: Partial<Omit<ExternalSecretProps, "store">> = {}) {
+  const chart = testChart();
+  const store = new SecretStore(chart, "store", storeProps);
+  const secret = new ExternalSecret(chart, "external-secret", { store, secretName: "database-credentials", keys: ["password"], ...props });
+  const rendered = find(objects(chart), "ExternalSecret", props.secretName ?? "database-credentials");
+  return { secret, rendered };
+}
+
+/** Every Secret name a pod reads, by env, envFrom or volume. */
+function secretsReadBy(pod: IPodSpec): string[] {
+  const containers = [...(pod.initContainers ?? []), ...pod.containers];
+  return [
+    ...containers.flatMap((c) => (c.env ?? []).flatMap((v) => (v.valueFrom?.secretKeyRef?.name ? [v.valueFrom.secretKeyRef.name] : []))),
+    ...containers.flatMap((c) => (c.envFrom ?? []).flatMap((e) => (e.secretRef?.name ? [e.secretRef.name] : []))),
+    ...(pod.volumes ?? []).flatMap((v) => (v.secret?.secretName ? [v.secret.secretName] : [])),
+  ];
+}
+
+describe("ExternalSecret", () => {
+  describe("from Vault", () => {
+    test("reads each key as a property of the secret at <prefix>/<secret name>, refreshed hourly, into a Secret it owns", () => {
+      const { rendered } = render(VAULT, { keys: ["password", "username"] });
+      expect(rendered.apiVersion).toBe("external-secrets.io/v1");
+      expect(rendered.spec).toEqual({
+        refreshInterval: "1h",
+        secretStoreRef: { kind: "SecretStore", name: "vault" },
+        target: { name: "database-credentials", creationPolicy: "Owner" },
+        data: [
+          { secretKey: "password", remoteRef: { key: "web/database-credentials", property: "password" } },
+          { secretKey: "username", remoteRef: { key: "web/database-credentials", property: "username" } },
+        ],
+      });
+      expect(() => new ExternalSecretModel(rendered as never).validate()).not.toThrow();
+    });
+
+    test("without a key prefix the remote key is the secret's name", () => {
+      const { rendered } = render({ ...VAULT, keyPrefix: undefined });
+      expect((rendered.spec as { data: { remoteRef: { key: string } }[] }).data[0]?.remoteRef.key).toBe("database-credentials");
+    });
+
+    test("refreshInterval sets how often Vault is read", () => {
+      expect(render(VAULT, { refreshInterval: "15m" }).rendered.spec).toMatchObject({ refreshInterval: "15m" });
+    });
+  });
+
+  describe("from the Password generator", () => {
+    test("generates each key once, never rotates it, and leaves the Secret behind when removed", () => {
+      const { rendered } = render(GENERATOR, { keys: ["password", "replication-password"] });
+      const generatorRef = { apiVersion: "generators.external-secrets.io/v1alpha1", kind: "Password", name: "password" };
+      expect(rendered.spec).toEqual({
+        refreshPolicy: "CreatedOnce",
+        target: { name: "database-credentials", creationPolicy: "Orphan" },
+        dataFrom: [
+          { sourceRef: { generatorRef }, rewrite: [{ regexp: { source: "^password$", target: "password" } }] },
+          { sourceRef: { generatorRef }, rewrite: [{ regexp: { source: "^password$", target: "replication-password" } }] },
+        ],
+      });
+      expect(() => new ExternalSecretModel(rendered as never).validate()).not.toThrow();
+    });
+
+    test("ignores refreshInterval: a database initialised with a password must keep it", () => {
+      expect(render(GENERATOR, { refreshInterval: "1m" }).rendered.spec).not.toHaveProperty("refreshInterval");
+    });
+  });
+
+  test("the ExternalSecret is named after its Secret, and hands out references to its keys", () => {
+    const { secret } = render(VAULT, { secretName: "api-secrets", keys: ["secret-key"] });
+    expect(secret.secretName).toBe("api-secrets");
+    expect(secret.ref("secret-key")).toEqual({ name: "api-secrets", key: "secret-key" });
+  });
+
+  describe("validation", () => {
+    test("refuses an empty key list", () => {
+      expect(errorOf(() => render(VAULT, { secretName: "api-secrets", keys: [] }))).toBe(
+        `ExternalSecret 'api-secrets': 'keys' is empty; list the keys the Secret must hold, e.g. ["password"]`,
+      );
+    });
+
+    test("refuses a key a Secret cannot hold", () => {
+      expect(errorOf(() => render(VAULT, { secretName: "api-secrets", keys: ["secret-key", "secret key"] }))).toBe(
+        "ExternalSecret 'api-secrets': key 'secret key' is not a valid Secret key (letters, digits, '-', '_', '.')",
+      );
+    });
+
+    test.each(["password", "tls.crt", "SECRET_KEY", "api-token"])("accepts the key '%s'", (key) => {
+      expect(() => render(VAULT, { keys: [key] })).not.toThrow();
+    });
+  });
+});
+
+describe("secrets are never rendered", () => {
+  const shop = (secrets: "vault" | "generator"): KubeObject[] => {
+    const chart: Chart = testChart();
+    buildShop(chart, { secrets });
+    return objects(chart);
+  };
+
+  test.each(["vault", "generator"] as const)("with %s secrets, no object is a Secret, none carries stringData, and only ConfigMaps carry data", (secrets) => {
+    const all = shop(secrets);
+    expect(all.filter((o) => o.kind === "Secret")).toEqual([]);
+    expect(all.filter((o) => "stringData" in o)).toEqual([]);
+    expect([...new Set(all.filter((o) => "data" in o).map((o) => o.kind))]).toEqual(["ConfigMap"]);
+  });
+
+  test.each(["vault", "generator"] as const)("with %s secrets, every Secret a pod reads is the target of an ExternalSecret", (secrets) => {
+    const all = shop(secrets);
+    const provisioned = all
+      .filter((o) => o.kind === "ExternalSecret")
+      .map((o) => (o.spec as { target: { name: string } }).target.name)
+      .sort();
+    const pods = all.flatMap((o) => {
+      const spec = o.spec as { template?: { spec?: IPodSpec }; jobTemplate?: { spec?: { template?: { spec?: IPodSpec } } } };
+      const pod = spec?.template?.spec ?? spec?.jobTemplate?.spec?.template?.spec;
+      return pod ? [pod] : [];
+    });
+    const read = [...new Set(pods.flatMap(secretsReadBy))].sort();
+    expect(read).toEqual(["cache-credentials", "database-credentials"]);
+    expect(provisioned).toEqual(read);
+  });
+});
