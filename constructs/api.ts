@@ -10,7 +10,7 @@ import type { Image } from "./lib/image";
 import { componentLabels, selectorLabels } from "./lib/labels";
 import { podSpec, type ContainerSpec, type ResourceRequirements } from "./lib/pod";
 import { checkScaling, type ScalingProps } from "./lib/scaling";
-import { configMap, sortedRecord, statelessWorkload } from "./lib/stateless";
+import { byCodePoint, checkEnvNames, configMap, sortedRecord, statelessWorkload } from "./lib/stateless";
 import type { SecretKeyRef } from "./external-secret";
 
 export interface MigrationProps {
@@ -68,8 +68,6 @@ export const MIGRATION_HOOK_ANNOTATIONS = {
   "argocd.argoproj.io/hook-delete-policy": "BeforeHookCreation",
 };
 
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
 export class Api extends Component {
   readonly ports: Readonly<Record<string, number>>;
   /** The migration Job as a network caller; undefined without migrations. */
@@ -83,8 +81,7 @@ export class Api extends Component {
     if (!Number.isInteger(port) || port < 1024 || port > 65535) {
       throw new Error(`${me}: 'port' must be an unprivileged port between 1024 and 65535 (got ${port})`);
     }
-    const badEnv = [...Object.keys(props.config ?? {}), ...Object.keys(props.secretEnv ?? {})].find((k) => !ENV_NAME.test(k));
-    if (badEnv !== undefined) throw new Error(`${me}: '${badEnv}' is not a valid environment variable name`);
+    checkEnvNames(me, [...Object.keys(props.config ?? {}), ...Object.keys(props.secretEnv ?? {})]);
     const clash = Object.keys(props.secretEnv ?? {}).find((k) => k in (props.config ?? {}));
     if (clash !== undefined) {
       throw new Error(`${me}: '${clash}' is set both in 'config' and in 'secretEnv'; keep it in one of them`);
@@ -145,6 +142,6 @@ export class Api extends Component {
 
 function secretEnv(refs: Readonly<Record<string, SecretKeyRef>>): k8s.EnvVar[] {
   return Object.entries(refs)
-    .sort(([a], [b]) => a.localeCompare(b))
+    .sort(([a], [b]) => byCodePoint(a, b))
     .map(([name, ref]) => ({ name, valueFrom: { secretKeyRef: { name: ref.name, key: ref.key } } }));
 }

@@ -8,8 +8,9 @@ import { Component, serviceAccount } from "./lib/component";
 import { KEEP_DATA_ANNOTATIONS, RETAIN_VOLUMES } from "./lib/data-protection";
 import type { Image } from "./lib/image";
 import { podSpec, type ResourceRequirements } from "./lib/pod";
+import { quantityBytes } from "./lib/quantity";
 import { checksum, configMap } from "./lib/stateless";
-import { checkVolumeSize, volumeClaimSpec, type VolumeSize } from "./lib/volumes";
+import { checkVolumeSize, volumeClaimTemplate, type VolumeSize } from "./lib/volumes";
 import type { SecretKeyRef } from "./external-secret";
 
 export type EvictionPolicy =
@@ -52,12 +53,12 @@ const PORT = 6379;
 /** uid/gid of the `redis` user in the official image. */
 const REDIS_USER_ID = 999;
 
-const BYTES: Record<string, number> = { mb: 1e6, gb: 1e9, Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3, M: 1e6, G: 1e9 };
+const REDIS_UNIT: Record<string, number> = { "": 1, b: 1, k: 1e3, kb: 1024, m: 1e6, mb: 1024 ** 2, g: 1e9, gb: 1024 ** 3 };
 
-/** Bytes in `100mb` (Redis) or `128Mi` (Kubernetes); NaN when unreadable. */
-export function bytes(size: string): number {
-  const m = /^([0-9]+)(mb|gb|Ki|Mi|Gi|M|G)$/.exec(size);
-  return m ? Number(m[1]) * BYTES[m[2]] : NaN;
+/** Bytes in a Redis size as redis.conf reads it: k/m/g are powers of 1000, kb/mb/gb of 1024; NaN when unreadable. */
+export function redisBytes(size: string): number {
+  const m = /^([0-9]+)(b|k|kb|m|mb|g|gb)?$/i.exec(size);
+  return m ? Number(m[1]) * REDIS_UNIT[(m[2] ?? "").toLowerCase()] : NaN;
 }
 
 /** The redis.conf the server starts with. The password arrives as an argument from the Secret. */
@@ -86,10 +87,13 @@ export class Cache extends Component {
     const policy = props.maxmemoryPolicy ?? "allkeys-lru";
     const res = props.resources ?? { cpu: "50m", memory: "128Mi" };
     const limit = res.memoryLimit ?? res.memory;
-    if (Number.isNaN(bytes(maxmemory))) {
+    if (Number.isNaN(redisBytes(maxmemory))) {
       throw new Error(`${me}: 'maxmemory' must be a size such as 100mb (got '${maxmemory}')`);
     }
-    if (!(bytes(maxmemory) < bytes(limit) * 0.9)) {
+    if (Number.isNaN(quantityBytes(limit))) {
+      throw new Error(`${me}: the memory limit must be a quantity such as 128Mi (got '${limit}')`);
+    }
+    if (!(redisBytes(maxmemory) < quantityBytes(limit) * 0.9)) {
       throw new Error(
         `${me}: 'maxmemory' ${maxmemory} must stay below 90% of the memory limit ${limit} (Redis needs headroom); raise resources.memory or lower maxmemory`,
       );
@@ -145,14 +149,7 @@ export class Cache extends Component {
           }),
         },
         ...(persistence
-          ? {
-              volumeClaimTemplates: [
-                {
-                  metadata: { name: "data", labels, annotations: KEEP_DATA_ANNOTATIONS },
-                  spec: volumeClaimSpec(persistence),
-                },
-              ],
-            }
+          ? { volumeClaimTemplates: [volumeClaimTemplate("data", this.labels(), persistence)] }
           : {}),
       },
     });

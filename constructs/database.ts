@@ -6,11 +6,12 @@
 import { k8s } from "./lib/k8s";
 import type { Construct } from "constructs";
 import { Component, serviceAccount } from "./lib/component";
+import { CRON_SCHEDULE } from "./lib/cron";
 import { KEEP_DATA_ANNOTATIONS, RETAIN_VOLUMES } from "./lib/data-protection";
 import { type Image } from "./lib/image";
 import { componentLabels, selectorLabels } from "./lib/labels";
 import { podSpec, type ResourceRequirements } from "./lib/pod";
-import { checkVolumeSize, volumeClaimSpec, type VolumeSize } from "./lib/volumes";
+import { checkVolumeSize, volumeClaimSpec, volumeClaimTemplate, type VolumeSize } from "./lib/volumes";
 import type { SecretKeyRef } from "./external-secret";
 
 export type { VolumeSize } from "./lib/volumes";
@@ -63,7 +64,6 @@ const PORT = 5432;
 /** uid/gid of the `postgres` user in the official Debian-based image. */
 const POSTGRES_USER_ID = 999;
 const DATA_PATH = "/var/lib/postgresql/data";
-const CRON = /^(\S+\s+){4}\S+$/;
 
 export class Database extends Component {
   readonly ports = { postgres: PORT };
@@ -113,12 +113,7 @@ export class Database extends Component {
             ],
           }),
         },
-        volumeClaimTemplates: [
-          {
-            metadata: { name: "data", labels, annotations: KEEP_DATA_ANNOTATIONS },
-            spec: volumeClaimSpec(storage),
-          },
-        ],
+        volumeClaimTemplates: [volumeClaimTemplate("data", this.labels(), storage)],
       },
     });
     if (props.backup !== false) this.backupJob = this.addBackup(props, props.backup ?? {}, storage);
@@ -128,8 +123,8 @@ export class Database extends Component {
     const me = this.describe("Database");
     checkVolumeSize(me, "storage", storage);
     if (props.backup) {
-      if (props.backup.schedule !== undefined && !CRON.test(props.backup.schedule)) {
-        throw new Error(`${me}: 'backup.schedule' must be a five-field cron schedule such as '0 3 * * *' (got '${props.backup.schedule}')`);
+      if (props.backup.schedule !== undefined && !CRON_SCHEDULE.test(props.backup.schedule)) {
+        throw new Error(`${me}: 'backup.schedule' must be a cron schedule such as '0 3 * * *' or @daily (got '${props.backup.schedule}')`);
       }
       if (props.backup.storage) checkVolumeSize(me, "backup.storage", props.backup.storage);
       if (props.backup.keep !== undefined && (!Number.isInteger(props.backup.keep) || props.backup.keep < 1)) {
@@ -212,6 +207,7 @@ export class Database extends Component {
 export function backupScript(keep: number): string {
   return [
     "set -eu",
+    "rm -f /backup/*.dump.partial",
     'file="/backup/${PGDATABASE}-$(date -u +%Y%m%dT%H%M%SZ).dump"',
     'pg_dump --format=custom --file="$file.partial"',
     'mv "$file.partial" "$file"',

@@ -8,7 +8,7 @@ import type { Image } from "./lib/image";
 import { renderStaticSiteConfig } from "./lib/nginx-config";
 import type { ContainerSpec, ResourceRequirements } from "./lib/pod";
 import { checkScaling, type ScalingProps } from "./lib/scaling";
-import { configMap, sortedRecord, statelessWorkload } from "./lib/stateless";
+import { checkEnvNames, configMap, sortedRecord, statelessWorkload } from "./lib/stateless";
 import { NGINX_USER_ID, NGINX_WRITABLE_PATHS } from "./proxy";
 
 export interface FrontendProps extends ScalingProps {
@@ -61,6 +61,10 @@ export class Frontend extends Component {
     if (this.mode === "static" && props.config && Object.keys(props.config).length) {
       throw new Error(`${me}: 'config' is read only by ssr frontends; a static site bakes its settings in at build time`);
     }
+    if (props.config && "PORT" in props.config) {
+      throw new Error(`${me}: 'PORT' in 'config' is set from 'port'; set 'port' instead`);
+    }
+    checkEnvNames(me, Object.keys(props.config ?? {}));
     this.ports = { http: port };
     const labels = this.labels(props.image.tag);
     const base = {

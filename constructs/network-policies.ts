@@ -13,12 +13,23 @@ export interface CallEdge {
 }
 
 export interface NetworkPoliciesProps {
-  /** The call graph of the stack. Components on no edge still get a policy: deny all but DNS. */
+  /** The call graph of the stack. Every component on an edge gets a policy opening exactly its edges. */
   readonly edges: readonly CallEdge[];
+  /**
+   * Components on no edge; each gets a policy allowing DNS only (default-deny alone would block DNS too).
+   * @default []
+   */
+  readonly isolated?: readonly Endpoint[];
   /** Components the ingress controller may reach (the stack's front door). */
   readonly public: readonly Endpoint[];
   /** Namespace of the ingress controller pods, e.g. `ingress-nginx`, or `kube-system` for k3s's Traefik. */
   readonly ingressControllerNamespace: string;
+  /**
+   * Let the ingress controller reach the HTTP-01 solver pods cert-manager starts in this namespace while
+   * it issues a certificate (port 8089); without it, default-deny fails every HTTP-01 challenge.
+   * @default true
+   */
+  readonly acmeHttp01?: boolean;
   /**
    * Labels of the cluster DNS pods in kube-system.
    * @default { "k8s-app": "kube-dns" }
@@ -36,7 +47,7 @@ export class NetworkPolicies extends Construct {
   constructor(scope: Construct, id: string, props: NetworkPoliciesProps) {
     super(scope, id);
     const endpoints = new Map<string, Endpoint>();
-    for (const e of [...props.public, ...props.edges.flatMap((edge) => [edge.from, edge.to])]) {
+    for (const e of [...props.public, ...(props.isolated ?? []), ...props.edges.flatMap((edge) => [edge.from, edge.to])]) {
       const seen = endpoints.get(e.name);
       if (seen && seen !== e) throw new Error(`NetworkPolicies '${id}': two components are named '${e.name}'; names must be unique in a stack`);
       endpoints.set(e.name, e);
@@ -62,6 +73,21 @@ export class NetworkPolicies extends Construct {
       metadata: { name: "default-deny" },
       spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
     });
+    if (props.acmeHttp01 ?? true) {
+      new k8s.KubeNetworkPolicy(this, "acme-http01-solver", {
+        metadata: { name: "acme-http01-solver" },
+        spec: {
+          podSelector: { matchLabels: { "acme.cert-manager.io/http01-solver": "true" } },
+          policyTypes: ["Ingress"],
+          ingress: [
+            {
+              from: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME]: props.ingressControllerNamespace } } }],
+              ports: [{ port: k8s.IntOrString.fromNumber(8089), protocol: "TCP" }],
+            },
+          ],
+        },
+      });
+    }
     const sorted = [...endpoints.values()].sort((a, b) => a.name.localeCompare(b.name));
     for (const e of sorted) {
       const callers = props.edges.filter((edge) => edge.to === e).map((edge) => edge.from);

@@ -7,7 +7,13 @@ import { k8s } from "./lib/k8s";
 import type { Construct } from "constructs";
 import { Component, type Endpoint } from "./lib/component";
 import type { Image } from "./lib/image";
-import { renderProxyConfig, type RateLimit } from "./lib/nginx-config";
+import {
+  DEFAULT_CLIENT_MAX_BODY_SIZE,
+  DEFAULT_UPSTREAM_TIMEOUT_SECONDS,
+  DEFAULT_WEBSOCKET_TIMEOUT_SECONDS,
+  renderProxyConfig,
+  type RateLimit,
+} from "./lib/nginx-config";
 import type { ResourceRequirements } from "./lib/pod";
 import { checkScaling, type ScalingProps } from "./lib/scaling";
 import { configMap, statelessWorkload } from "./lib/stateless";
@@ -87,8 +93,8 @@ export class Proxy extends Component {
         ...(r.websocket ? { websocket: true } : {}),
         ...(r.rateLimit ? { rateLimit: r.rateLimit } : {}),
       })),
-      ...(props.clientMaxBodySize ? { clientMaxBodySize: props.clientMaxBodySize } : {}),
-      ...(props.upstreamTimeoutSeconds ? { upstreamTimeoutSeconds: props.upstreamTimeoutSeconds } : {}),
+      ...(props.clientMaxBodySize !== undefined ? { clientMaxBodySize: props.clientMaxBodySize } : {}),
+      ...(props.upstreamTimeoutSeconds !== undefined ? { upstreamTimeoutSeconds: props.upstreamTimeoutSeconds } : {}),
     });
     const labels = this.labels(props.image.tag);
     configMap(this, this.name, labels, { "nginx.conf": conf });
@@ -119,6 +125,7 @@ export class Proxy extends Component {
         labels,
         annotations: {
           [props.tlsIssuer.kind === "ClusterIssuer" ? "cert-manager.io/cluster-issuer" : "cert-manager.io/issuer"]: props.tlsIssuer.name,
+          ...(props.ingressClassName === "nginx" ? ingressNginxLimits(props) : {}),
         },
       },
       spec: {
@@ -139,6 +146,23 @@ export class Proxy extends Component {
       },
     });
   }
+}
+
+/**
+ * ingress-nginx in front of the proxy must not be stricter than the proxy itself: its defaults (a 1m body,
+ * 60 s reads) would cut uploads and WebSockets the proxy allows.
+ */
+function ingressNginxLimits(props: ProxyProps): Record<string, string> {
+  const websockets = props.routes.some((r) => r.websocket);
+  const timeout = Math.max(
+    props.upstreamTimeoutSeconds ?? DEFAULT_UPSTREAM_TIMEOUT_SECONDS,
+    websockets ? DEFAULT_WEBSOCKET_TIMEOUT_SECONDS : 0,
+  );
+  return {
+    "nginx.ingress.kubernetes.io/proxy-body-size": props.clientMaxBodySize ?? DEFAULT_CLIENT_MAX_BODY_SIZE,
+    "nginx.ingress.kubernetes.io/proxy-read-timeout": String(timeout),
+    "nginx.ingress.kubernetes.io/proxy-send-timeout": String(timeout),
+  };
 }
 
 function firstPort(owner: string, to: Endpoint): number {

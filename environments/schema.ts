@@ -5,6 +5,7 @@
  * Every default lives here, once; an environment file holds only what differs.
  */
 import { z } from "zod";
+import { CRON_SCHEDULE } from "../constructs/lib/cron";
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const QUANTITY = /^[0-9]+(\.[0-9]+)?(m|k|M|G|T|Ki|Mi|Gi|Ti)?$/;
@@ -13,8 +14,6 @@ const REPOSITORY = /^[a-z0-9]+([._-][a-z0-9]+)*(\.[a-z0-9]+([._-][a-z0-9]+)*)*(:
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const DIGEST = /^sha256:[a-f0-9]{64}$/;
 const HOSTNAME = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/;
-// Five-field cron: minute hour day-of-month month day-of-week.
-const CRON = /^(\S+\s+){4}\S+$/;
 
 export const DnsLabel = z
   .string()
@@ -105,7 +104,7 @@ export const ApiSettings = z
 
 export const Backup = z
   .object({
-    schedule: z.string().regex(CRON, { message: "expected a five-field cron schedule such as '0 3 * * *'" }).default("0 3 * * *"),
+    schedule: z.string().regex(CRON_SCHEDULE, { message: "expected a cron schedule such as '0 3 * * *' or @daily" }).default("0 3 * * *"),
     keep: z.number().int().min(1).default(7).describe("How many daily dumps to keep."),
     storage: Storage.default({ size: "10Gi" }),
   })

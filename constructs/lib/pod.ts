@@ -146,6 +146,8 @@ export function podSpec(input: PodSpecInput): k8s.PodSpec {
     emptyDir: {},
   }));
   const volumes = [...scratch, ...(input.volumes ?? [])];
+  const clash = volumes.find((v, i) => volumes.findIndex((w) => w.name === v.name) !== i);
+  if (clash) throw new Error(`pod of '${input.serviceAccountName}': two volumes are named '${clash.name}'; rename the volume or the writable path`);
   return {
     serviceAccountName: input.serviceAccountName,
     automountServiceAccountToken: false,

@@ -51,13 +51,13 @@ export function checkScaling(owner: string, props: ScalingProps): void {
       throw new Error(`${owner}: 'autoscaling.maxReplicas' must be an integer ≥ minReplicas ${minReplicas} (got ${maxReplicas})`);
     }
   }
-  if (props.highAvailability && maxPods(props) < 2) {
+  if (props.highAvailability && autoscaling && autoscaling.minReplicas < 2) {
+    throw new Error(`${owner}: high availability needs autoscaling.minReplicas ≥ 2 (got ${autoscaling.minReplicas})`);
+  }
+  if (props.highAvailability && !autoscaling && (replicas ?? 1) < 2) {
     throw new Error(
       `${owner}: high availability needs at least 2 pods (got ${replicas ?? 1} replica); set replicas ≥ 2 or autoscaling.minReplicas ≥ 2`,
     );
-  }
-  if (props.highAvailability && autoscaling && autoscaling.minReplicas < 2) {
-    throw new Error(`${owner}: high availability needs autoscaling.minReplicas ≥ 2 (got ${autoscaling.minReplicas})`);
   }
 }
 
@@ -75,13 +75,14 @@ export function replicasField(props: ScalingProps): { replicas?: number } {
 export function addScalingObjects(
   scope: Construct,
   target: ApiObject,
+  labels: Record<string, string>,
   selector: Record<string, string>,
   props: ScalingProps,
 ): void {
   const name = target.name;
   if (props.autoscaling) {
     new k8s.KubeHorizontalPodAutoscalerV2(scope, "hpa", {
-      metadata: { name },
+      metadata: { name, labels },
       spec: {
         scaleTargetRef: { apiVersion: target.apiVersion, kind: target.kind, name },
         minReplicas: props.autoscaling.minReplicas,
@@ -100,7 +101,7 @@ export function addScalingObjects(
   }
   if (maxPods(props) >= 2) {
     new k8s.KubePodDisruptionBudget(scope, "pdb", {
-      metadata: { name },
+      metadata: { name, labels },
       // AlwaysAllow: a pod that is not ready protects nothing, and must not block a node drain.
       spec: {
         maxUnavailable: k8s.IntOrString.fromNumber(1),

@@ -1,6 +1,7 @@
 /**
  * Argo CD sync waves, from one table: config and secret references first, then data, then the migration
- * hook, then the API, then what faces users. Argo CD waits for each wave to be healthy before the next.
+ * hook, then the API, then what faces users, then maintenance. Argo CD waits for each wave to be healthy
+ * before the next.
  */
 import { ApiObject } from "cdk8s";
 import type { IConstruct } from "constructs";
@@ -15,6 +16,11 @@ export const SyncWave = {
   migration: 1,
   api: 2,
   edge: 3,
+  /**
+   * Last: a backup volume has no pod until the first scheduled run, so on WaitForFirstConsumer storage it
+   * stays Pending, which Argo CD counts as progressing; earlier, it would hold every later wave until 03:00.
+   */
+  maintenance: 4,
 } as const;
 
 /** Objects every component needs before its pods start, whatever the component's own wave. */
@@ -23,7 +29,7 @@ const CONFIG_KINDS = new Set(["ServiceAccount", "ConfigMap", "NetworkPolicy", "S
 const ROLE_WAVE: Record<Role, number> = {
   database: SyncWave.data,
   cache: SyncWave.data,
-  backup: SyncWave.data,
+  backup: SyncWave.maintenance,
   migration: SyncWave.migration,
   api: SyncWave.api,
   frontend: SyncWave.edge,

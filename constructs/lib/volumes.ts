@@ -1,4 +1,5 @@
 /** Persistent volumes, claimed the same way by every component that keeps data. */
+import { KEEP_DATA_ANNOTATIONS } from "./data-protection";
 import { k8s } from "./k8s";
 
 export interface VolumeSize {
@@ -26,4 +27,12 @@ export function volumeClaimSpec(v: VolumeSize): k8s.PersistentVolumeClaimSpec {
     ...(v.storageClassName ? { storageClassName: v.storageClassName } : {}),
     resources: { requests: { storage: k8s.Quantity.fromString(v.size) } },
   };
+}
+
+/**
+ * A StatefulSet's claim template, protected from Argo CD prune/delete. `labels` must not carry the image
+ * version: volumeClaimTemplates are immutable, so an upgrade that touched them would fail to sync.
+ */
+export function volumeClaimTemplate(name: string, labels: Record<string, string>, v: VolumeSize): k8s.KubePersistentVolumeClaimProps {
+  return { metadata: { name, labels, annotations: KEEP_DATA_ANNOTATIONS }, spec: volumeClaimSpec(v) };
 }

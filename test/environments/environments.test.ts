@@ -107,7 +107,7 @@ describe("environment files", () => {
     [
       "a backup schedule that is not cron",
       valid.replace("backup: false", "backup: { schedule: daily }"),
-      ["environments/dev.yaml:22:27: stacks.web.database.backup.schedule: expected a five-field cron schedule such as '0 3 * * *', got 'daily'"],
+      ["environments/dev.yaml:22:27: stacks.web.database.backup.schedule: expected a cron schedule such as '0 3 * * *' or @daily, got 'daily'"],
     ],
     [
       "a URL where a host name belongs",
@@ -173,6 +173,10 @@ describe("environment files", () => {
   ])("rejects %s, naming the file, the field path and what was expected", (_case, text, expected) => {
     expect(problems(text)).toEqual(expected);
   });
+});
+
+test("a backup schedule may be one of the macros Kubernetes accepts, such as @daily", () => {
+  expect(problems(valid.replace("backup: false", "backup: { schedule: '@daily' }"))).toEqual([]);
 });
 
 describe("the environments folder", () => {
