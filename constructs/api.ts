@@ -10,7 +10,7 @@ import type { Image } from "./lib/image";
 import { componentLabels, selectorLabels } from "./lib/labels";
 import { podSpec, type ContainerSpec, type ResourceRequirements } from "./lib/pod";
 import { checkScaling, type ScalingProps } from "./lib/scaling";
-import { byCodePoint, checkEnvNames, configMap, sortedRecord, statelessWorkload } from "./lib/stateless";
+import { byCodePoint, checkEnvNames, configMap, sortedRecord, statelessWorkload } from "./lib/workload";
 import type { SecretKeyRef } from "./external-secret";
 
 export interface MigrationProps {

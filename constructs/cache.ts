@@ -2,15 +2,13 @@
  * Redis as a single-pod StatefulSet: password from a Secret reference, a memory ceiling with an eviction
  * policy, probes, and an optional append-only-file volume that outlives the StatefulSet.
  */
-import { k8s } from "./lib/k8s";
 import type { Construct } from "constructs";
-import { Component, serviceAccount } from "./lib/component";
-import { KEEP_DATA_ANNOTATIONS, RETAIN_VOLUMES } from "./lib/data-protection";
+import { Component } from "./lib/component";
 import type { Image } from "./lib/image";
-import { podSpec, type ResourceRequirements } from "./lib/pod";
+import type { ResourceRequirements } from "./lib/pod";
 import { quantityBytes } from "./lib/quantity";
-import { checksum, configMap } from "./lib/stateless";
-import { checkVolumeSize, volumeClaimTemplate, type VolumeSize } from "./lib/volumes";
+import { checkVolumeSize, type VolumeSize } from "./lib/volumes";
+import { configMap, statefulWorkload } from "./lib/workload";
 import type { SecretKeyRef } from "./external-secret";
 
 export type EvictionPolicy =
@@ -103,55 +101,37 @@ export class Cache extends Component {
     const labels = this.labels(props.image.tag);
     const conf = redisConfig(maxmemory, policy, persistence !== false);
     configMap(this, this.name, labels, { "redis.conf": conf });
-    serviceAccount(this, this.name, labels);
-    new k8s.KubeService(this, "service", {
-      metadata: { name: this.name, labels },
-      spec: {
-        type: "ClusterIP",
-        selector: { ...this.selector },
-        ports: [{ name: "redis", port: PORT, targetPort: k8s.IntOrString.fromString("redis"), protocol: "TCP" }],
-      },
-    });
     const password = { valueFrom: { secretKeyRef: { name: props.password.name, key: props.password.key } } };
-    new k8s.KubeStatefulSet(this, "statefulset", {
-      metadata: { name: this.name, labels, ...(persistence ? { annotations: KEEP_DATA_ANNOTATIONS } : {}) },
-      spec: {
-        serviceName: this.name,
-        replicas: 1,
-        selector: { matchLabels: { ...this.selector } },
-        ...(persistence ? { persistentVolumeClaimRetentionPolicy: RETAIN_VOLUMES } : {}),
-        template: {
-          metadata: { labels, annotations: { "slipway.dev/config-hash": checksum(conf) } },
-          spec: podSpec({
-            serviceAccountName: this.name,
-            runAs: { user: REDIS_USER_ID },
-            containers: [
-              {
-                name: "redis",
-                image: props.image,
-                resources: res,
-                ports: this.ports,
-                command: ["redis-server", "/etc/redis/redis.conf", "--requirepass", "$(REDIS_PASSWORD)"],
-                // redis-cli reads REDISCLI_AUTH, so the probe never puts the password on a command line.
-                env: [
-                  { name: "REDIS_PASSWORD", ...password },
-                  { name: "REDISCLI_AUTH", ...password },
-                ],
-                probes: { check: { exec: ["sh", "-c", "redis-cli ping | grep -q PONG"] } },
-                writablePaths: persistence ? ["/tmp"] : ["/tmp", "/data"],
-                volumeMounts: [
-                  { name: "config", mountPath: "/etc/redis", readOnly: true },
-                  ...(persistence ? [{ name: "data", mountPath: "/data" }] : []),
-                ],
-              },
-            ],
-            volumes: [{ name: "config", configMap: { name: this.name } }],
-          }),
+    statefulWorkload(this, {
+      name: this.name,
+      labels,
+      selector: this.selector,
+      runAs: { user: REDIS_USER_ID },
+      headless: false,
+      servicePorts: this.ports,
+      configText: conf,
+      ...(persistence ? { data: persistence } : {}),
+      containers: [
+        {
+          name: "redis",
+          image: props.image,
+          resources: res,
+          ports: this.ports,
+          command: ["redis-server", "/etc/redis/redis.conf", "--requirepass", "$(REDIS_PASSWORD)"],
+          // redis-cli reads REDISCLI_AUTH, so the probe never puts the password on a command line.
+          env: [
+            { name: "REDIS_PASSWORD", ...password },
+            { name: "REDISCLI_AUTH", ...password },
+          ],
+          probes: { check: { exec: ["sh", "-c", "redis-cli ping | grep -q PONG"] } },
+          writablePaths: persistence ? ["/tmp"] : ["/tmp", "/data"],
+          volumeMounts: [
+            { name: "config", mountPath: "/etc/redis", readOnly: true },
+            ...(persistence ? [{ name: "data", mountPath: "/data" }] : []),
+          ],
         },
-        ...(persistence
-          ? { volumeClaimTemplates: [volumeClaimTemplate("data", this.labels(), persistence)] }
-          : {}),
-      },
+      ],
+      volumes: [{ name: "config", configMap: { name: this.name } }],
     });
   }
 }

@@ -3,15 +3,16 @@
  * Application, credentials from a Secret reference, pg_isready probes, and a daily pg_dump to a volume
  * of its own.
  */
-import { k8s } from "./lib/k8s";
 import type { Construct } from "constructs";
 import { Component, serviceAccount } from "./lib/component";
 import { CRON_SCHEDULE } from "./lib/cron";
-import { KEEP_DATA_ANNOTATIONS, RETAIN_VOLUMES } from "./lib/data-protection";
-import { type Image } from "./lib/image";
+import { KEEP_DATA_ANNOTATIONS } from "./lib/data-protection";
+import type { Image } from "./lib/image";
+import { k8s } from "./lib/k8s";
 import { componentLabels, selectorLabels } from "./lib/labels";
 import { podSpec, type ResourceRequirements } from "./lib/pod";
-import { checkVolumeSize, volumeClaimSpec, volumeClaimTemplate, type VolumeSize } from "./lib/volumes";
+import { checkVolumeSize, volumeClaimSpec, type VolumeSize } from "./lib/volumes";
+import { statefulWorkload } from "./lib/workload";
 import type { SecretKeyRef } from "./external-secret";
 
 export type { VolumeSize } from "./lib/volumes";
@@ -77,44 +78,26 @@ export class Database extends Component {
     this.databaseName = props.databaseName ?? "app";
     this.check(storage, props);
 
-    const labels = this.labels(props.image.tag);
-    serviceAccount(this, this.name, labels);
-    new k8s.KubeService(this, "service", {
-      metadata: { name: this.name, labels },
-      spec: {
-        clusterIp: "None",
-        selector: { ...this.selector },
-        ports: [{ name: "postgres", port: PORT, targetPort: k8s.IntOrString.fromString("postgres"), protocol: "TCP" }],
-      },
-    });
-    new k8s.KubeStatefulSet(this, "statefulset", {
-      metadata: { name: this.name, labels, annotations: KEEP_DATA_ANNOTATIONS },
-      spec: {
-        serviceName: this.name,
-        replicas: 1,
-        selector: { matchLabels: { ...this.selector } },
-        persistentVolumeClaimRetentionPolicy: RETAIN_VOLUMES,
-        template: {
-          metadata: { labels },
-          spec: podSpec({
-            serviceAccountName: this.name,
-            runAs: { user: POSTGRES_USER_ID },
-            containers: [
-              {
-                name: "postgres",
-                image: props.image,
-                resources: props.resources ?? { cpu: "250m", memory: "512Mi" },
-                ports: this.ports,
-                env: this.connectionEnv(props.password, true),
-                probes: { check: { exec: ["sh", "-c", 'pg_isready -h 127.0.0.1 -U "$POSTGRES_USER" -d "$POSTGRES_DB"'] }, startupSeconds: 300 },
-                writablePaths: ["/var/run/postgresql", "/tmp"],
-                volumeMounts: [{ name: "data", mountPath: DATA_PATH }],
-              },
-            ],
-          }),
+    statefulWorkload(this, {
+      name: this.name,
+      labels: this.labels(props.image.tag),
+      selector: this.selector,
+      runAs: { user: POSTGRES_USER_ID },
+      headless: true,
+      servicePorts: this.ports,
+      data: storage,
+      containers: [
+        {
+          name: "postgres",
+          image: props.image,
+          resources: props.resources ?? { cpu: "250m", memory: "512Mi" },
+          ports: this.ports,
+          env: this.connectionEnv(props.password, true),
+          probes: { check: { exec: ["sh", "-c", 'pg_isready -h 127.0.0.1 -U "$POSTGRES_USER" -d "$POSTGRES_DB"'] }, startupSeconds: 300 },
+          writablePaths: ["/var/run/postgresql", "/tmp"],
+          volumeMounts: [{ name: "data", mountPath: DATA_PATH }],
         },
-        volumeClaimTemplates: [volumeClaimTemplate("data", this.labels(), storage)],
-      },
+      ],
     });
     if (props.backup !== false) this.backupJob = this.addBackup(props, props.backup ?? {}, storage);
   }

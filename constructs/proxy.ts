@@ -16,7 +16,7 @@ import {
 } from "./lib/nginx-config";
 import type { ResourceRequirements } from "./lib/pod";
 import { checkScaling, type ScalingProps } from "./lib/scaling";
-import { configMap, statelessWorkload } from "./lib/stateless";
+import { configMap, statelessWorkload } from "./lib/workload";
 
 export interface ProxyRouteProps {
   /** URL prefix, e.g. `/` or `/api`. */

@@ -29,10 +29,7 @@ export function volumeClaimSpec(v: VolumeSize): k8s.PersistentVolumeClaimSpec {
   };
 }
 
-/**
- * A StatefulSet's claim template, protected from Argo CD prune/delete. `labels` must not carry the image
- * version: volumeClaimTemplates are immutable, so an upgrade that touched them would fail to sync.
- */
+/** A StatefulSet's claim template, protected from Argo CD prune/delete. */
 export function volumeClaimTemplate(name: string, labels: Record<string, string>, v: VolumeSize): k8s.KubePersistentVolumeClaimProps {
   return { metadata: { name, labels, annotations: KEEP_DATA_ANNOTATIONS }, spec: volumeClaimSpec(v) };
 }
