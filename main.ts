@@ -1,7 +1,10 @@
 /**
- * The cdk8s app, run by `cdk8s synth` (see cdk8s.yaml) and, through cli/launch.mjs, by `npm run synth`:
- * render every environment × stack, validate, and write the output folder. The work lives in cli/synth.ts.
+ * The cdk8s app: render every environment × stack, validate, and write the output folder (the work lives
+ * in cli/synth.ts). `npm run synth` and `cdk8s synth` run it through cli/launch.mjs, which type-checks
+ * beside the render; run directly (`node .build/main.js`) it renders without the type-check.
  */
 import { main } from "./cli/synth";
 
-void main(process.argv.slice(2));
+export { main, TypeCheckFailed } from "./cli/synth";
+
+if (require.main === module) void main(process.argv.slice(2));

@@ -2,7 +2,7 @@ import type { IDeployment } from "kubernetes-models/apps/v1";
 import type { IConfigMap, IService } from "kubernetes-models/v1";
 import { Frontend, type FrontendProps } from "../../constructs/frontend";
 import { renderStaticSiteConfig } from "../../constructs/lib/nginx-config";
-import { checksum } from "../../constructs/lib/stateless";
+import { checksum } from "../../constructs/lib/workload";
 import { errorOf, find, image, kindsAndNames, objects, testChart } from "../support/chart";
 
 const SELECTOR = { "app.kubernetes.io/name": "frontend", "app.kubernetes.io/instance": "web" };

@@ -4,7 +4,7 @@ import type { IIngress } from "kubernetes-models/networking.k8s.io/v1";
 import type { IConfigMap, IService } from "kubernetes-models/v1";
 import type { Endpoint } from "../../constructs/lib/component";
 import { renderProxyConfig } from "../../constructs/lib/nginx-config";
-import { checksum } from "../../constructs/lib/stateless";
+import { checksum } from "../../constructs/lib/workload";
 import { NGINX_USER_ID, NGINX_WRITABLE_PATHS, Proxy, type ProxyProps } from "../../constructs/proxy";
 import { errorOf, find, image, kindsAndNames, objects, testChart } from "../support/chart";
 
