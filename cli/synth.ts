@@ -8,7 +8,7 @@ import { join, relative } from "node:path";
 import { ArgoCdChart } from "../argocd";
 import { ConfigError, loadEnvironments, unknownEnvironments, type Environment } from "../environments";
 import { buildStacks } from "../render/build";
-import { collectFiles, folderOf, renderTexts, type Output } from "../render/files";
+import { collectFiles, folderOf, foldersOf, renderTexts, type Folder, type Output } from "../render/files";
 import type { RenderedFile } from "../render/types";
 import { writeOutput } from "../render/write";
 import { stackSettings } from "../stacks/settings";
@@ -38,11 +38,12 @@ export interface SynthOptions {
   readonly beforeWrite?: () => Promise<void>;
 }
 
+/** Milliseconds per phase; `build` includes turning the construct tree into plain objects. */
 export interface Timings {
   readonly load: number;
   readonly build: number;
   readonly validate: number;
-  readonly serialize: number;
+  /** Serializing to YAML and writing, which happen together. */
   readonly write: number;
 }
 
@@ -51,7 +52,6 @@ export interface SynthResult {
   readonly objects: number;
   readonly files: number;
   readonly report: ValidationReport;
-  /** Milliseconds per phase. */
   readonly timings: Timings;
 }
 
@@ -69,18 +69,28 @@ export function profileFor(environments: readonly Environment[]): (path: string)
   return (path) => byName.get(path.split("/")[0]) ?? DEFAULT_PROFILE;
 }
 
-/** Validates rendered files and turns them into text; throws ValidationFailed on any error. */
-export async function renderOutputs(
-  outputs: readonly Output[],
-  profile: (path: string) => Profile,
-): Promise<{ files: RenderedFile[]; texts: Map<string, string>; report: ValidationReport; validateMs: number; serializeMs: number }> {
-  const files = collectFiles(outputs);
-  const t0 = performance.now();
+/** Validates rendered files; throws ValidationFailed when any object breaks a rule. */
+export async function validateFiles(files: readonly RenderedFile[], profile: (path: string) => Profile): Promise<ValidationReport> {
   const report = await validate(files, { profileFor: profile });
-  const t1 = performance.now();
   if (report.counts.errors > 0) throw new ValidationFailed(report);
-  const texts = renderTexts(outputs, files);
-  return { files, texts, report, validateMs: t1 - t0, serializeMs: performance.now() - t1 };
+  return report;
+}
+
+/**
+ * Builds the cdk8s App (every selected environment × stack, and the Argo CD objects) and turns it into
+ * plain files. The construct tree is dropped on return: a big synth keeps only plain data from here on.
+ */
+export function buildFiles(environments: readonly Environment[], only?: readonly string[]): { files: RenderedFile[]; folders: Folder[] } {
+  const app = new App();
+  const stacks = buildStacks(app, environments);
+  const argocd = new ArgoCdChart(app, ARGOCD_FOLDER, {
+    environments,
+    targets: stacks.map((s) => ({ env: s.env, stack: s.stack, namespace: s.namespace, hosts: s.hosts, path: `${REPO_OUTPUT}/${s.folder}` })),
+    path: `${REPO_OUTPUT}/${ARGOCD_FOLDER}`,
+  });
+  const selected = only ? stacks.filter((s) => only.includes(s.env)) : stacks;
+  const outputs: Output[] = [...selected, { chart: argocd, folder: ARGOCD_FOLDER, source: "environments/*.yaml", kustomize: false }];
+  return { files: collectFiles(outputs), folders: foldersOf(outputs) };
 }
 
 export async function synth(options: SynthOptions): Promise<SynthResult> {
@@ -94,32 +104,23 @@ export async function synth(options: SynthOptions): Promise<SynthResult> {
   );
   if (unknown.length) throw new ConfigError(unknown);
   const t1 = performance.now();
-
-  const app = new App({ outdir: options.outDir });
-  const stacks = buildStacks(app, environments);
-  const argocd = new ArgoCdChart(app, ARGOCD_FOLDER, {
-    environments,
-    targets: stacks.map((s) => ({ env: s.env, stack: s.stack, namespace: s.namespace, hosts: s.hosts, path: `${REPO_OUTPUT}/${s.folder}` })),
-    path: `${REPO_OUTPUT}/${ARGOCD_FOLDER}`,
-  });
-  const selected = options.only ? stacks.filter((s) => options.only!.includes(s.env)) : stacks;
-  const outputs: Output[] = [...selected, { chart: argocd, folder: ARGOCD_FOLDER, source: "environments/*.yaml", kustomize: false }];
+  const { files, folders } = buildFiles(environments, options.only);
   const t2 = performance.now();
-
-  const { files, texts, report, validateMs, serializeMs } = await renderOutputs(outputs, profileFor(environments));
-  await options.beforeWrite?.();
+  const report = await validateFiles(files, profileFor(environments));
   const t3 = performance.now();
-  writeOutput(options.outDir, texts, options.only ? [...options.only, ARGOCD_FOLDER] : undefined);
+  await options.beforeWrite?.();
   const t4 = performance.now();
+  const written = writeOutput(options.outDir, renderTexts(folders, files), options.only ? [...options.only, ARGOCD_FOLDER] : undefined);
+  const t5 = performance.now();
 
   const counts = new Map<string, number>();
   for (const file of files) counts.set(folderOf(file.path), (counts.get(folderOf(file.path)) ?? 0) + file.objects.length);
   return {
     folders: [...counts].map(([folder, objects]) => ({ folder, objects })).sort((a, b) => (a.folder < b.folder ? -1 : 1)),
     objects: files.reduce((n, f) => n + f.objects.length, 0),
-    files: texts.size,
+    files: written,
     report,
-    timings: { load: t1 - t0, build: t2 - t1, validate: validateMs, serialize: serializeMs, write: t4 - t3 },
+    timings: { load: t1 - t0, build: t2 - t1, validate: t3 - t2, write: t5 - t4 },
   };
 }
 

@@ -74,20 +74,32 @@ export function kustomizations(paths: readonly string[], sourceOf: (folder: stri
   return out;
 }
 
+/** What the writer needs to know of an output folder, once its chart is no longer needed. */
+export type Folder = Omit<Output, "chart">;
+
+export function foldersOf(outputs: readonly Output[]): Folder[] {
+  return outputs.map(({ folder, source, kustomize }) => ({ folder, source, ...(kustomize === undefined ? {} : { kustomize }) }));
+}
+
 /**
- * Every output file's text, by path: the YAML files and a kustomization.yaml per folder.
+ * Every output file's text, by path, in path order: the YAML files and a kustomization.yaml per folder.
+ * A generator, so each text is written and dropped before the next is made.
  */
-export function renderTexts(outputs: readonly Output[], files: readonly RenderedFile[]): Map<string, string> {
-  const sourceOf = new Map(outputs.map((o) => [o.folder, o.source]));
+export function* renderTexts(folders: readonly Folder[], files: readonly RenderedFile[]): Generator<[string, string]> {
+  const sourceOf = new Map(folders.map((o) => [o.folder, o.source]));
   const source = (folder: string) => {
     const found = sourceOf.get(folder);
     if (found === undefined) throw new Error(`no output folder '${folder}'`);
     return found;
   };
-  const texts = new Map<string, string>();
-  for (const file of files) texts.set(file.path, serializeFile(file, source(folderOf(file.path))));
-  const kustomized = new Set(outputs.filter((o) => o.kustomize !== false).map((o) => o.folder));
-  const paths = [...texts.keys()].filter((p) => kustomized.has(folderOf(p)));
-  for (const [path, text] of kustomizations(paths, source)) texts.set(path, text);
-  return texts;
+  const kustomized = new Set(folders.filter((o) => o.kustomize !== false).map((o) => o.folder));
+  const byPath = new Map(files.map((f) => [f.path, f]));
+  const extra = kustomizations(
+    files.map((f) => f.path).filter((p) => kustomized.has(folderOf(p))),
+    source,
+  );
+  for (const path of [...byPath.keys(), ...extra.keys()].sort()) {
+    const file = byPath.get(path);
+    yield [path, file ? serializeFile(file, source(folderOf(path))) : extra.get(path)!];
+  }
 }

@@ -7,18 +7,20 @@ import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFi
 import { basename, dirname, join } from "node:path";
 
 /**
+ * Returns the number of files written.
  * @param outDir the output folder, e.g. `dist`
- * @param files file texts by path relative to `outDir`
+ * @param files file texts by path relative to `outDir`, written as they come
  * @param replace top-level folders the new files replace; others are carried over unchanged.
  *   Omit to replace the whole folder.
  */
-export function writeOutput(outDir: string, files: ReadonlyMap<string, string>, replace?: readonly string[]): void {
+export function writeOutput(outDir: string, files: Iterable<[string, string]>, replace?: readonly string[]): number {
   const parent = dirname(outDir);
   const name = basename(outDir);
   mkdirSync(parent, { recursive: true });
   removeLeftovers(parent, name);
   const staging = join(parent, `.${name}.staging-${process.pid}`);
   const previous = join(parent, `.${name}.previous-${process.pid}`);
+  let written = 0;
   try {
     mkdirSync(staging);
     if (replace && existsSync(outDir)) {
@@ -26,10 +28,11 @@ export function writeOutput(outDir: string, files: ReadonlyMap<string, string>, 
         if (!replace.includes(entry)) cpSync(join(outDir, entry), join(staging, entry), { recursive: true });
       }
     }
-    for (const path of [...files.keys()].sort()) {
+    for (const [path, text] of files) {
       const target = join(staging, path);
       mkdirSync(dirname(target), { recursive: true });
-      writeFileSync(target, files.get(path)!);
+      writeFileSync(target, text);
+      written++;
     }
   } catch (e) {
     rmSync(staging, { recursive: true, force: true });
@@ -44,6 +47,7 @@ export function writeOutput(outDir: string, files: ReadonlyMap<string, string>, 
     throw e;
   }
   rmSync(previous, { recursive: true, force: true });
+  return written;
 }
 
 /** Staging and previous folders of a run that was killed mid-way. */

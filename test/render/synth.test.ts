@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { buildSync } from "esbuild";
 import { ApiObject, Chart, Testing } from "cdk8s";
-import { renderOutputs, synth, TypeCheckFailed, ValidationFailed } from "../../cli/synth";
+import { synth, TypeCheckFailed, validateFiles, ValidationFailed } from "../../cli/synth";
+import { collectFiles } from "../../render/files";
 import { runValidateCli } from "../../validation/cli";
 import { DEFAULT_PROFILE } from "../../validation";
 import { ConfigError } from "../../environments";
@@ -113,7 +114,7 @@ describe("the validation gate in synth", () => {
     expect([code, out.join("\n")]).toEqual([0, expect.stringMatching(/0 errors, 0 warnings/)]);
   });
 
-  test("an object that breaks a policy stops the render before anything is written", async () => {
+  test("an object that breaks a policy fails validation with the rule, file, object and field", async () => {
     const chart = new Chart(Testing.app(), "t", { namespace: "shop", disableResourceNameHashes: true });
     // A raw object, as a user might add to a stack: a debug pod running privileged.
     new ApiObject(chart, "debug", {
@@ -122,7 +123,7 @@ describe("the validation gate in synth", () => {
       metadata: { name: "debug" },
       spec: { containers: [{ name: "shell", image: "busybox:1.36", securityContext: { privileged: true } }] },
     });
-    const failure = await renderOutputs([{ chart, folder: "t/web", source: "test" }], () => DEFAULT_PROFILE).then(
+    const failure = await validateFiles(collectFiles([{ chart, folder: "t/web", source: "test" }]), () => DEFAULT_PROFILE).then(
       () => undefined,
       (e: unknown) => e,
     );
