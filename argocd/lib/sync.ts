@@ -64,10 +64,22 @@ function retryStrategy(retry: Retry): IRetryStrategy {
   };
 }
 
+/**
+ * Labels of a namespace Argo CD creates: the cluster itself then enforces the Pod Security Standards
+ * "restricted" profile every Slipway workload is rendered for.
+ */
+export const MANAGED_NAMESPACE_LABELS = {
+  "pod-security.kubernetes.io/enforce": "restricted",
+  "pod-security.kubernetes.io/enforce-version": "latest",
+  "pod-security.kubernetes.io/warn": "restricted",
+  "pod-security.kubernetes.io/audit": "restricted",
+};
+
 export function syncPolicy(sync: SyncSettings, ignoresDifferences: boolean): ISyncPolicy {
   const automated = sync.automated;
   return {
     ...(automated !== undefined && { automated: { prune: automated.prune, selfHeal: automated.selfHeal, allowEmpty: false } }),
+    ...(sync.createNamespace && { managedNamespaceMetadata: { labels: { ...MANAGED_NAMESPACE_LABELS } } }),
     syncOptions: syncOptions(sync, ignoresDifferences),
     retry: retryStrategy(sync.retry ?? DEFAULT_RETRY),
   };

@@ -86,6 +86,18 @@ describe("StackApplication", () => {
     });
   });
 
+  test("a namespace Argo CD creates enforces Pod Security 'restricted'; one it does not create is left alone", () => {
+    expect(synth({ ...minimal, sync: { createNamespace: true } }).spec?.syncPolicy?.managedNamespaceMetadata).toEqual({
+      labels: {
+        "pod-security.kubernetes.io/enforce": "restricted",
+        "pod-security.kubernetes.io/enforce-version": "latest",
+        "pod-security.kubernetes.io/warn": "restricted",
+        "pod-security.kubernetes.io/audit": "restricted",
+      },
+    });
+    expect(synth(minimal).spec?.syncPolicy?.managedNamespaceMetadata).toBeUndefined();
+  });
+
   test("the resources finalizer is there only when asked for", () => {
     expect(synth({ ...minimal, finalizer: true }).metadata.finalizers).toEqual(["resources-finalizer.argocd.argoproj.io"]);
     expect(synth({ ...minimal, finalizer: false }).metadata.finalizers).toBeUndefined();
