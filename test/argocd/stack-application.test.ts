@@ -1,7 +1,7 @@
 import { Chart, Testing } from "cdk8s";
 import { StackApplication, type StackApplicationProps } from "../../argocd/index";
 import type { KubeObject } from "../../render/types";
-import { schemaProblems } from "./support/argo";
+import { at, schemaProblems } from "./support/argo";
 
 const REPO = "https://github.com/acme/slipway.git";
 const minimal: StackApplicationProps = {
@@ -87,7 +87,8 @@ describe("StackApplication", () => {
   });
 
   test("a namespace Argo CD creates enforces Pod Security 'restricted'; one it does not create is left alone", () => {
-    expect(synth({ ...minimal, sync: { createNamespace: true } }).spec?.syncPolicy?.managedNamespaceMetadata).toEqual({
+    const policy = (props: StackApplicationProps) => at(synth(props), "spec", "syncPolicy", "managedNamespaceMetadata");
+    expect(policy({ ...minimal, sync: { createNamespace: true } })).toEqual({
       labels: {
         "pod-security.kubernetes.io/enforce": "restricted",
         "pod-security.kubernetes.io/enforce-version": "latest",
@@ -95,7 +96,7 @@ describe("StackApplication", () => {
         "pod-security.kubernetes.io/audit": "restricted",
       },
     });
-    expect(synth(minimal).spec?.syncPolicy?.managedNamespaceMetadata).toBeUndefined();
+    expect(policy(minimal)).toBeUndefined();
   });
 
   test("the resources finalizer is there only when asked for", () => {

@@ -7,7 +7,7 @@ import { parseEnvironment, type Environment } from "../../../environments/index"
 import { stackSettings } from "../../../stacks/settings";
 import { ArgoCdChart, type ArgoCdChartProps, type ArgoCdTarget } from "../../../argocd/index";
 import type { KubeObject } from "../../../render/types";
-import { unknownFields } from "./strict-fields";
+import { checkSchema } from "../../../validation/schema";
 
 export const FIXTURES = join(__dirname, "../fixtures/environments");
 export const ENV_NAMES = ["dev", "prod", "staging"] as const;
@@ -64,30 +64,14 @@ export function at(value: unknown, ...path: (string | number)[]): unknown {
 }
 
 /**
- * Problems of each object against the published Argo CD schemas: the @kubernetes-models/argo-cd
- * validators (types, required fields, enums) plus the unknown-field check they lack.
+ * Problems of each object against the published Argo CD schemas, through the validation gate's own schema
+ * check (the @kubernetes-models/argo-cd validators plus the unknown-field pass they lack).
  */
 export async function schemaProblems(objects: readonly KubeObject[]): Promise<string[]> {
-  const models = await import("@kubernetes-models/argo-cd/argoproj.io/v1alpha1");
-  const classes: Record<string, new (data: never) => { validate(): void }> = {
-    Application: models.Application,
-    AppProject: models.AppProject,
-    ApplicationSet: models.ApplicationSet,
-  };
   const problems: string[] = [];
   for (const object of objects) {
-    const id = `${object.kind} '${object.metadata.name}'`;
-    const Model = classes[object.kind];
-    if (!Model) {
-      problems.push(`${id}: not an Argo CD kind`);
-      continue;
-    }
-    try {
-      new Model(object as never).validate();
-    } catch (e) {
-      problems.push(`${id}: ${(e as Error).message}`);
-    }
-    problems.push(...unknownFields(object).map((p) => `${id}: ${p}`));
+    if (!object.apiVersion.startsWith("argoproj.io/")) problems.push(`${object.kind} '${object.metadata.name}': not an Argo CD kind`);
+    for (const v of await checkSchema(object)) problems.push(`${object.kind} '${object.metadata.name}': ${v.field}: ${v.message}`);
   }
   return problems;
 }
