@@ -1,5 +1,6 @@
 /** Where the pods are: the pod spec inside each workload kind, and the containers inside a pod spec. */
 import type { KubeObject } from "../../render/types";
+import type { Violation } from "../types";
 import { at, field, list, record, stringMap, text, type Json } from "./values";
 
 /** Workloads that run pods continuously, as opposed to Jobs that run to completion. */
@@ -91,6 +92,16 @@ export function containers(pod: PodSpec, types: readonly ContainerKind[] = ["ini
     });
   }
   return out;
+}
+
+/** What `check` finds in each container of the object's pod, in container order; nothing for objects that run no pods. */
+export function eachContainer(
+  object: KubeObject,
+  check: (c: Container, pod: PodSpec) => Violation | readonly Violation[] | undefined,
+  types?: readonly ContainerKind[],
+): Violation[] {
+  const pod = podSpec(object);
+  return pod ? containers(pod, types).flatMap((c) => check(c, pod) ?? []) : [];
 }
 
 /** `container 'api'` / `init container 'migrate'`, for messages. */

@@ -1,5 +1,5 @@
-import type { Rule, Violation } from "../types";
-import { containers, label, podSpec } from "../lib/pods";
+import type { Rule } from "../types";
+import { eachContainer, label } from "../lib/pods";
 import { at, describe, field } from "../lib/values";
 
 export const defaultProcMount: Rule = {
@@ -9,15 +9,11 @@ export const defaultProcMount: Rule = {
   rationale: "An Unmasked /proc exposes kernel interfaces the runtime normally hides, a known route out of the container.",
   link: "https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline",
   check(object) {
-    const pod = podSpec(object);
-    if (!pod) return [];
-    const out: Violation[] = [];
-    for (const c of containers(pod)) {
+    return eachContainer(object, (c) => {
       const mount = at(c.container, "securityContext", "procMount");
-      if (mount !== undefined && mount !== "Default") {
-        out.push({ field: field(c.path, "securityContext", "procMount"), message: `${label(c)}: expected Default or unset, got ${describe(mount)}` });
-      }
-    }
-    return out;
+      return mount !== undefined && mount !== "Default"
+        ? { field: field(c.path, "securityContext", "procMount"), message: `${label(c)}: expected Default or unset, got ${describe(mount)}` }
+        : undefined;
+    });
   },
 };

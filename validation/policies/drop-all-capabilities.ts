@@ -1,5 +1,5 @@
 import type { Rule, Violation } from "../types";
-import { containers, label, podSpec } from "../lib/pods";
+import { eachContainer, label } from "../lib/pods";
 import { at, describe, field, list } from "../lib/values";
 
 /** The one capability the restricted profile lets a container add back: binding ports below 1024. */
@@ -14,10 +14,8 @@ export const dropAllCapabilities: Rule = {
     "NET_RAW alone allows ARP and DNS spoofing inside the cluster network.",
   link: "https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted",
   check(object) {
-    const pod = podSpec(object);
-    if (!pod) return [];
-    const out: Violation[] = [];
-    for (const c of containers(pod)) {
+    return eachContainer(object, (c) => {
+      const out: Violation[] = [];
       const drop = at(c.container, "securityContext", "capabilities", "drop");
       if (!list(drop).includes("ALL")) {
         out.push({ field: field(c.path, "securityContext", "capabilities", "drop"), message: `${label(c)}: expected a list containing ALL, got ${describe(drop)}` });
@@ -30,7 +28,7 @@ export const dropAllCapabilities: Rule = {
           });
         }
       });
-    }
-    return out;
+      return out;
+    });
   },
 };

@@ -1,5 +1,5 @@
-import type { Rule, Violation } from "../types";
-import { containers, label, podSpec } from "../lib/pods";
+import type { Rule } from "../types";
+import { eachContainer, label } from "../lib/pods";
 import { DIGEST, parseImage } from "../lib/images";
 import { describe, field } from "../lib/values";
 
@@ -13,16 +13,12 @@ export const imageDigest: Rule = {
   link: "https://kubernetes.io/docs/concepts/containers/images/#image-names",
   check(object, { profile }) {
     if (!profile.requireImageDigests) return [];
-    const pod = podSpec(object);
-    if (!pod) return [];
-    const out: Violation[] = [];
-    for (const c of containers(pod)) {
+    return eachContainer(object, (c) => {
       const image = c.container.image;
       const digest = typeof image === "string" ? parseImage(image).digest : undefined;
-      if (digest === undefined || !DIGEST.test(digest)) {
-        out.push({ field: field(c.path, "image"), message: `${label(c)}: expected an image pinned by digest (<image>:<tag>@sha256:<64 hex>), got ${describe(image)}` });
-      }
-    }
-    return out;
+      return digest === undefined || !DIGEST.test(digest)
+        ? { field: field(c.path, "image"), message: `${label(c)}: expected an image pinned by digest (<image>:<tag>@sha256:<64 hex>), got ${describe(image)}` }
+        : undefined;
+    });
   },
 };

@@ -1,5 +1,5 @@
-import type { Rule, Violation } from "../types";
-import { containers, label, podSpec } from "../lib/pods";
+import type { Rule } from "../types";
+import { eachContainer, label } from "../lib/pods";
 import { parseImage } from "../lib/images";
 import { describe, field } from "../lib/values";
 
@@ -12,20 +12,14 @@ export const imageTag: Rule = {
     "and Git no longer says what is deployed.",
   link: "https://docs.kubelinter.io/#/generated/checks?id=latest-tag",
   check(object) {
-    const pod = podSpec(object);
-    if (!pod) return [];
-    const out: Violation[] = [];
-    for (const c of containers(pod)) {
+    return eachContainer(object, (c) => {
       const image = c.container.image;
       const at = field(c.path, "image");
-      if (typeof image !== "string" || image === "") {
-        out.push({ field: at, message: `${label(c)}: expected an image with a fixed tag, got ${describe(image)}` });
-        continue;
-      }
+      if (typeof image !== "string" || image === "") return { field: at, message: `${label(c)}: expected an image with a fixed tag, got ${describe(image)}` };
       const { repository, tag } = parseImage(image);
-      if (tag === undefined) out.push({ field: at, message: `${label(c)}: expected an image with a fixed tag such as ${repository}:1.2.3, got ${describe(image)}` });
-      else if (tag === "latest") out.push({ field: at, message: `${label(c)}: expected a fixed tag, got ${describe(image)} ('latest' moves under you)` });
-    }
-    return out;
+      if (tag === undefined) return { field: at, message: `${label(c)}: expected an image with a fixed tag such as ${repository}:1.2.3, got ${describe(image)}` };
+      if (tag === "latest") return { field: at, message: `${label(c)}: expected a fixed tag, got ${describe(image)} ('latest' moves under you)` };
+      return undefined;
+    });
   },
 };

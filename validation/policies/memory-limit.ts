@@ -1,5 +1,5 @@
-import type { Rule, Violation } from "../types";
-import { containers, label, podSpec } from "../lib/pods";
+import type { Rule } from "../types";
+import { eachContainer, label } from "../lib/pods";
 import { at, field } from "../lib/values";
 
 export const memoryLimit: Rule = {
@@ -11,14 +11,13 @@ export const memoryLimit: Rule = {
     "(No CPU limit is required: throttling hurts latency more than it protects.)",
   link: "https://docs.kubelinter.io/#/generated/checks?id=unset-memory-requirements",
   check(object) {
-    const pod = podSpec(object);
-    if (!pod) return [];
-    const out: Violation[] = [];
-    for (const c of containers(pod, ["initContainers", "containers"])) {
-      if (at(c.container, "resources", "limits", "memory") === undefined) {
-        out.push({ field: field(c.path, "resources", "limits", "memory"), message: `${label(c)}: expected a memory limit, got nothing` });
-      }
-    }
-    return out;
+    return eachContainer(
+      object,
+      (c) =>
+        at(c.container, "resources", "limits", "memory") === undefined
+          ? { field: field(c.path, "resources", "limits", "memory"), message: `${label(c)}: expected a memory limit, got nothing` }
+          : undefined,
+      ["initContainers", "containers"],
+    );
   },
 };

@@ -1,5 +1,5 @@
-import type { Rule, Violation } from "../types";
-import { containers, label, podSpec } from "../lib/pods";
+import type { Rule } from "../types";
+import { eachContainer, label } from "../lib/pods";
 import { field, list, record } from "../lib/values";
 
 export const noDuplicateEnv: Rule = {
@@ -11,19 +11,16 @@ export const noDuplicateEnv: Rule = {
     "server-side apply also refuses to merge such lists.",
   link: "https://docs.kubelinter.io/#/generated/checks?id=duplicate-env-var",
   check(object) {
-    const pod = podSpec(object);
-    if (!pod) return [];
-    const out: Violation[] = [];
-    for (const c of containers(pod)) {
+    return eachContainer(object, (c) => {
       const first = new Map<string, number>();
-      list(c.container.env).forEach((raw, i) => {
+      return list(c.container.env).flatMap((raw, i) => {
         const name = record(raw)?.name;
-        if (typeof name !== "string") return;
+        if (typeof name !== "string") return [];
         const earlier = first.get(name);
-        if (earlier === undefined) first.set(name, i);
-        else out.push({ field: field(c.path, "env", i, "name"), message: `${label(c)}: expected each variable once, got '${name}' again (first at env[${earlier}])` });
+        if (earlier !== undefined) return [{ field: field(c.path, "env", i, "name"), message: `${label(c)}: expected each variable once, got '${name}' again (first at env[${earlier}])` }];
+        first.set(name, i);
+        return [];
       });
-    }
-    return out;
+    });
   },
 };

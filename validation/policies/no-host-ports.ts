@@ -1,5 +1,5 @@
-import type { Rule, Violation } from "../types";
-import { containers, label, podSpec } from "../lib/pods";
+import type { Rule } from "../types";
+import { eachContainer, label } from "../lib/pods";
 import { describe, field, list, record } from "../lib/values";
 
 export const noHostPorts: Rule = {
@@ -11,17 +11,13 @@ export const noHostPorts: Rule = {
     "to nodes where that port is free. Traffic enters through the ingress controller instead.",
   link: "https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline",
   check(object) {
-    const pod = podSpec(object);
-    if (!pod) return [];
-    const out: Violation[] = [];
-    for (const c of containers(pod)) {
-      list(c.container.ports).forEach((raw, i) => {
+    return eachContainer(object, (c) =>
+      list(c.container.ports).flatMap((raw, i) => {
         const hostPort = record(raw)?.hostPort;
-        if (hostPort !== undefined && hostPort !== 0) {
-          out.push({ field: field(c.path, "ports", i, "hostPort"), message: `${label(c)}: expected no hostPort, got ${describe(hostPort)}` });
-        }
-      });
-    }
-    return out;
+        return hostPort !== undefined && hostPort !== 0
+          ? [{ field: field(c.path, "ports", i, "hostPort"), message: `${label(c)}: expected no hostPort, got ${describe(hostPort)}` }]
+          : [];
+      }),
+    );
   },
 };

@@ -1,5 +1,5 @@
-import type { Rule, Violation } from "../types";
-import { containers, label, podSpec } from "../lib/pods";
+import type { Rule } from "../types";
+import { eachContainer, label } from "../lib/pods";
 import { field, list, record } from "../lib/values";
 
 /** Names that say "credential": passwords, secrets, tokens, API/private/access keys, or anything ending in KEY. */
@@ -14,19 +14,15 @@ export const noPlaintextCredentials: Rule = {
     "whatever its value looks like. Reference a Secret (valueFrom.secretKeyRef) produced by an ExternalSecret.",
   link: "https://docs.kubelinter.io/#/generated/checks?id=env-var-secret",
   check(object) {
-    const out: Violation[] = [];
-    const pod = podSpec(object);
-    if (pod) {
-      for (const c of containers(pod)) {
-        list(c.container.env).forEach((raw, i) => {
-          const env = record(raw);
-          if (!env || typeof env.name !== "string" || !CREDENTIAL_NAME.test(env.name)) return;
-          if (typeof env.value === "string" && env.value !== "") {
-            out.push({ field: field(c.path, "env", i, "value"), message: `${label(c)}: expected '${env.name}' from a Secret (valueFrom.secretKeyRef), got a literal value` });
-          }
-        });
-      }
-    }
+    const out = eachContainer(object, (c) =>
+      list(c.container.env).flatMap((raw, i) => {
+        const env = record(raw);
+        if (!env || typeof env.name !== "string" || !CREDENTIAL_NAME.test(env.name)) return [];
+        return typeof env.value === "string" && env.value !== ""
+          ? [{ field: field(c.path, "env", i, "value"), message: `${label(c)}: expected '${env.name}' from a Secret (valueFrom.secretKeyRef), got a literal value` }]
+          : [];
+      }),
+    );
     if (object.kind === "ConfigMap") {
       for (const key of ["data", "binaryData"]) {
         for (const name of Object.keys(record(object[key]) ?? {})) {

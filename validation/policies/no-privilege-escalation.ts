@@ -1,5 +1,5 @@
-import type { Rule, Violation } from "../types";
-import { containers, label, podSpec } from "../lib/pods";
+import type { Rule } from "../types";
+import { eachContainer, label } from "../lib/pods";
 import { at, describe, field } from "../lib/values";
 
 export const noPrivilegeEscalation: Rule = {
@@ -11,15 +11,11 @@ export const noPrivilegeEscalation: Rule = {
     "(no_new_privs is off). The default is true, so it must be set explicitly.",
   link: "https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted",
   check(object) {
-    const pod = podSpec(object);
-    if (!pod) return [];
-    const out: Violation[] = [];
-    for (const c of containers(pod)) {
+    return eachContainer(object, (c) => {
       const value = at(c.container, "securityContext", "allowPrivilegeEscalation");
-      if (value !== false) {
-        out.push({ field: field(c.path, "securityContext", "allowPrivilegeEscalation"), message: `${label(c)}: expected false, got ${describe(value)}` });
-      }
-    }
-    return out;
+      return value !== false
+        ? { field: field(c.path, "securityContext", "allowPrivilegeEscalation"), message: `${label(c)}: expected false, got ${describe(value)}` }
+        : undefined;
+    });
   },
 };

@@ -1,5 +1,5 @@
-import type { Rule, Violation } from "../types";
-import { containers, label, podSpec } from "../lib/pods";
+import type { Rule } from "../types";
+import { eachContainer, label } from "../lib/pods";
 import { field, list, record } from "../lib/values";
 
 export const noSshPort: Rule = {
@@ -9,14 +9,10 @@ export const noSshPort: Rule = {
   rationale: "Containers are replaced, not logged into; an SSH server is an extra credential store and a way around audit logs.",
   link: "https://docs.kubelinter.io/#/generated/checks?id=ssh-port",
   check(object) {
-    const pod = podSpec(object);
-    if (!pod) return [];
-    const out: Violation[] = [];
-    for (const c of containers(pod)) {
-      list(c.container.ports).forEach((raw, i) => {
-        if (record(raw)?.containerPort === 22) out.push({ field: field(c.path, "ports", i, "containerPort"), message: `${label(c)}: expected no SSH port, got 22` });
-      });
-    }
-    return out;
+    return eachContainer(object, (c) =>
+      list(c.container.ports).flatMap((raw, i) =>
+        record(raw)?.containerPort === 22 ? [{ field: field(c.path, "ports", i, "containerPort"), message: `${label(c)}: expected no SSH port, got 22` }] : [],
+      ),
+    );
   },
 };

@@ -1,5 +1,5 @@
-import type { Rule, Violation } from "../types";
-import { containers, label, podSpec } from "../lib/pods";
+import type { Rule } from "../types";
+import { eachContainer, label } from "../lib/pods";
 import { at, describe, field, list, record } from "../lib/values";
 
 /** IANA_SVC_NAME, as the API server checks it for container port names and Service targetPorts. */
@@ -18,16 +18,12 @@ export const portNames: Rule = {
     "Services resolve named target ports by exact name.",
   link: "https://docs.kubelinter.io/#/generated/checks?id=invalid-target-ports",
   check(object) {
-    const out: Violation[] = [];
-    const pod = podSpec(object);
-    if (pod) {
-      for (const c of containers(pod)) {
-        list(c.container.ports).forEach((raw, i) => {
-          const name = record(raw)?.name;
-          if (typeof name === "string" && !isPortName(name)) out.push({ field: field(c.path, "ports", i, "name"), message: `${label(c)}: ${EXPECTED}, got ${describe(name)}` });
-        });
-      }
-    }
+    const out = eachContainer(object, (c) =>
+      list(c.container.ports).flatMap((raw, i) => {
+        const name = record(raw)?.name;
+        return typeof name === "string" && !isPortName(name) ? [{ field: field(c.path, "ports", i, "name"), message: `${label(c)}: ${EXPECTED}, got ${describe(name)}` }] : [];
+      }),
+    );
     if (object.kind === "Service") {
       list(at(object, "spec", "ports")).forEach((raw, i) => {
         const target = record(raw)?.targetPort;

@@ -1,7 +1,8 @@
-import type { Rule, Violation } from "../types";
-import { containers, label, podSpec } from "../lib/pods";
+import type { Rule } from "../types";
+import { eachContainer, label } from "../lib/pods";
 import { describe, field, list, record } from "../lib/values";
 
+const PROBES = ["livenessProbe", "readinessProbe", "startupProbe"] as const;
 const HANDLERS = ["httpGet", "tcpSocket", "grpc"] as const;
 
 export const probePorts: Rule = {
@@ -13,26 +14,23 @@ export const probePorts: Rule = {
     "A named port that does not exist is rejected only when the pod is created, long after the sync.",
   link: "https://docs.kubelinter.io/#/generated/checks?id=liveness-port",
   check(object) {
-    const pod = podSpec(object);
-    if (!pod) return [];
-    const out: Violation[] = [];
-    for (const c of containers(pod, ["initContainers", "containers"])) {
-      const ports = list(c.container.ports).map(record).filter((p) => p !== undefined);
-      const declared = ports.map((p) => (typeof p.name === "string" ? `${String(p.containerPort)}/${p.name}` : String(p.containerPort)));
-      for (const probe of ["livenessProbe", "readinessProbe", "startupProbe"]) {
-        for (const handler of HANDLERS) {
-          const port = record(record(c.container[probe])?.[handler])?.port;
-          if (port === undefined) continue;
-          const found = typeof port === "string" ? ports.some((p) => p.name === port) : ports.some((p) => p.containerPort === port);
-          if (!found) {
-            out.push({
-              field: field(c.path, probe, handler, "port"),
-              message: `${label(c)}: expected one of the container's ports (${declared.length ? declared.join(", ") : "none declared"}), got ${describe(port)}`,
-            });
-          }
-        }
-      }
-    }
-    return out;
+    return eachContainer(
+      object,
+      (c) => {
+        const ports = list(c.container.ports).map(record).filter((p) => p !== undefined);
+        const declared = ports.map((p) => (typeof p.name === "string" ? `${String(p.containerPort)}/${p.name}` : String(p.containerPort)));
+        return PROBES.flatMap((probe) =>
+          HANDLERS.flatMap((handler) => {
+            const port = record(record(c.container[probe])?.[handler])?.port;
+            if (port === undefined) return [];
+            const found = typeof port === "string" ? ports.some((p) => p.name === port) : ports.some((p) => p.containerPort === port);
+            if (found) return [];
+            const expected = declared.length ? declared.join(", ") : "none declared";
+            return [{ field: field(c.path, probe, handler, "port"), message: `${label(c)}: expected one of the container's ports (${expected}), got ${describe(port)}` }];
+          }),
+        );
+      },
+      ["initContainers", "containers"],
+    );
   },
 };

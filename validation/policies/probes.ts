@@ -1,6 +1,8 @@
-import type { Rule, Violation } from "../types";
-import { containers, label, podSpec } from "../lib/pods";
+import type { Rule } from "../types";
+import { eachContainer, label, podSpec } from "../lib/pods";
 import { field } from "../lib/values";
+
+const PROBES = [["readinessProbe", "a readiness probe"], ["livenessProbe", "a liveness probe"]] as const;
 
 export const probes: Rule = {
   id: "probes",
@@ -12,14 +14,14 @@ export const probes: Rule = {
     "run to completion and are not judged.",
   link: "https://polaris.docs.fairwinds.com/checks/reliability/",
   check(object) {
-    const pod = podSpec(object);
-    if (!pod || !pod.longRunning) return [];
-    const out: Violation[] = [];
-    for (const c of containers(pod, ["containers"])) {
-      for (const [key, what] of [["readinessProbe", "a readiness probe"], ["livenessProbe", "a liveness probe"]] as const) {
-        if (c.container[key] === undefined) out.push({ field: field(c.path, key), message: `${label(c)}: expected ${what}, got nothing` });
-      }
-    }
-    return out;
+    if (!podSpec(object)?.longRunning) return [];
+    return eachContainer(
+      object,
+      (c) =>
+        PROBES.flatMap(([key, what]) =>
+          c.container[key] === undefined ? [{ field: field(c.path, key), message: `${label(c)}: expected ${what}, got nothing` }] : [],
+        ),
+      ["containers"],
+    );
   },
 };

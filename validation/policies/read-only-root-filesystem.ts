@@ -1,5 +1,5 @@
-import type { Rule, Violation } from "../types";
-import { containers, label, podSpec } from "../lib/pods";
+import type { Rule } from "../types";
+import { eachContainer, label } from "../lib/pods";
 import { at, describe, field } from "../lib/values";
 
 export const readOnlyRootFilesystem: Rule = {
@@ -11,13 +11,11 @@ export const readOnlyRootFilesystem: Rule = {
     "restart by accident. Writable paths are explicit emptyDir or persistent volumes.",
   link: "https://docs.kubelinter.io/#/generated/checks?id=no-read-only-root-fs",
   check(object) {
-    const pod = podSpec(object);
-    if (!pod) return [];
-    const out: Violation[] = [];
-    for (const c of containers(pod)) {
+    return eachContainer(object, (c) => {
       const value = at(c.container, "securityContext", "readOnlyRootFilesystem");
-      if (value !== true) out.push({ field: field(c.path, "securityContext", "readOnlyRootFilesystem"), message: `${label(c)}: expected true, got ${describe(value)}` });
-    }
-    return out;
+      return value !== true
+        ? { field: field(c.path, "securityContext", "readOnlyRootFilesystem"), message: `${label(c)}: expected true, got ${describe(value)}` }
+        : undefined;
+    });
   },
 };

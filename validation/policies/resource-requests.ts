@@ -1,6 +1,8 @@
-import type { Rule, Violation } from "../types";
-import { containers, label, podSpec } from "../lib/pods";
+import type { Rule } from "../types";
+import { eachContainer, label } from "../lib/pods";
 import { at, field } from "../lib/values";
+
+const REQUESTS = [["cpu", "a CPU request"], ["memory", "a memory request"]] as const;
 
 export const resourceRequests: Rule = {
   id: "resource-requests",
@@ -11,16 +13,15 @@ export const resourceRequests: Rule = {
     "first evicted (BestEffort) when memory runs short.",
   link: "https://docs.kubelinter.io/#/generated/checks?id=unset-cpu-requirements",
   check(object) {
-    const pod = podSpec(object);
-    if (!pod) return [];
-    const out: Violation[] = [];
-    for (const c of containers(pod, ["initContainers", "containers"])) {
-      for (const [resource, what] of [["cpu", "a CPU request"], ["memory", "a memory request"]] as const) {
-        if (at(c.container, "resources", "requests", resource) === undefined) {
-          out.push({ field: field(c.path, "resources", "requests", resource), message: `${label(c)}: expected ${what}, got nothing` });
-        }
-      }
-    }
-    return out;
+    return eachContainer(
+      object,
+      (c) =>
+        REQUESTS.flatMap(([resource, what]) =>
+          at(c.container, "resources", "requests", resource) === undefined
+            ? [{ field: field(c.path, "resources", "requests", resource), message: `${label(c)}: expected ${what}, got nothing` }]
+            : [],
+        ),
+      ["initContainers", "containers"],
+    );
   },
 };

@@ -1,5 +1,5 @@
 import type { Rule, Violation } from "../types";
-import { containers, label, podSpec } from "../lib/pods";
+import { eachContainer, label, podSpec } from "../lib/pods";
 import { at, describe, field, record } from "../lib/values";
 
 const TYPES = new Set(["container_t", "container_init_t", "container_kvm_t", "container_engine_t"]);
@@ -26,10 +26,9 @@ export const selinuxOptions: Rule = {
   check(object) {
     const pod = podSpec(object);
     if (!pod) return [];
-    const out = check(at(pod.spec, "securityContext", "seLinuxOptions"), field(pod.path, "securityContext", "seLinuxOptions"), "");
-    for (const c of containers(pod)) {
-      out.push(...check(at(c.container, "securityContext", "seLinuxOptions"), field(c.path, "securityContext", "seLinuxOptions"), `${label(c)}: `));
-    }
-    return out;
+    return [
+      ...check(at(pod.spec, "securityContext", "seLinuxOptions"), field(pod.path, "securityContext", "seLinuxOptions"), ""),
+      ...eachContainer(object, (c) => check(at(c.container, "securityContext", "seLinuxOptions"), field(c.path, "securityContext", "seLinuxOptions"), `${label(c)}: `)),
+    ];
   },
 };
