@@ -9,6 +9,7 @@ import { ConfigError } from "../environments/errors";
 import type { Environment } from "../environments/index";
 import type { ClusterRef } from "./lib/application-template";
 import { folderURL } from "./lib/repo";
+import { byCodePoint } from "../constructs/lib/order";
 
 /** One rendered folder, as the render pipeline reports it. */
 export interface ArgoCdTarget {
@@ -225,12 +226,12 @@ export function plan(environments: readonly Environment[], targets: readonly Arg
 
   const byName = new Map(environments.map((e) => [e.name, e]));
   const applications = [...targets]
-    .sort((a, b) => a.env.localeCompare(b.env) || a.stack.localeCompare(b.stack))
+    .sort((a, b) => byCodePoint(a.env, b.env) || byCodePoint(a.stack, b.stack))
     .map((t) => planApplication(byName.get(t.env)!, t));
   const nameProblems = checkNames(applications);
   if (nameProblems.length) throw new ConfigError(nameProblems);
 
-  const sorted = <V>(groups: Map<string, V>) => new Map([...groups].sort(([a], [b]) => a.localeCompare(b)));
+  const sorted = <V>(groups: Map<string, V>) => new Map([...groups].sort(([a], [b]) => byCodePoint(a, b)));
   const delivered = (mode: ArgoCdSettings["delivery"]) => applications.filter((a) => a.settings.delivery === mode);
   return {
     argocdNamespace: environments[0].data.argocd.namespace,

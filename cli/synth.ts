@@ -12,8 +12,7 @@ import { collectFiles, folderOf, foldersOf, renderTexts, type Folder, type Outpu
 import type { RenderedFile } from "../render/types";
 import { writeOutput } from "../render/write";
 import { stackSettings } from "../stacks/settings";
-import { formatReport, validate } from "../validation";
-import { DEFAULT_PROFILE, type Profile, type ValidationReport } from "../validation/types";
+import { DEFAULT_PROFILE, formatReport, validate, type Profile, type ValidationReport } from "../validation";
 
 /** The folder of dist/ that holds the Argo CD objects. */
 export const ARGOCD_FOLDER = "argocd";

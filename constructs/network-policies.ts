@@ -5,6 +5,7 @@
 import { k8s } from "./lib/k8s";
 import { Construct } from "constructs";
 import type { Endpoint } from "./lib/component";
+import { byCodePoint } from "./lib/order";
 
 /** `from` calls `to` on every port `to` serves. */
 export interface CallEdge {
@@ -88,7 +89,7 @@ export class NetworkPolicies extends Construct {
         },
       });
     }
-    const sorted = [...endpoints.values()].sort((a, b) => a.name.localeCompare(b.name));
+    const sorted = [...endpoints.values()].sort((a, b) => byCodePoint(a.name, b.name));
     for (const e of sorted) {
       const callers = props.edges.filter((edge) => edge.to === e).map((edge) => edge.from);
       const callees = props.edges.filter((edge) => edge.from === e).map((edge) => edge.to);

@@ -2,6 +2,7 @@
  * The metadata and spec of one stack's Application. A StackApplication fills it with values; a
  * StackApplicationSet fills it with `{{.param}}` placeholders its generator replaces per stack.
  */
+import { byCodePoint } from "../../constructs/lib/order";
 import type {
   IApplicationSpec,
   IInfo,
@@ -87,7 +88,7 @@ function info(input: ApplicationTemplateInput): IInfo[] {
     ...(input.publicURL !== undefined ? [{ name: "URL", value: input.publicURL }] : []),
     { name: "Source", value: `${input.path} @ ${input.source.targetRevision}` },
     ...Object.entries(input.links)
-      .sort(([a], [b]) => a.localeCompare(b))
+      .sort(([a], [b]) => byCodePoint(a, b))
       .map(([name, value]) => ({ name, value })),
   ];
 }

@@ -40,14 +40,6 @@ export function checksum(text: string): string {
   return createHash("sha256").update(text).digest("hex");
 }
 
-/** Code-point order, the same on every machine and locale. */
-export const byCodePoint = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-
-/** Keys in a fixed order, so a rendered ConfigMap and its hash never depend on insertion order. */
-export function sortedRecord(record: Readonly<Record<string, string>>): Record<string, string> {
-  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => byCodePoint(a, b)));
-}
-
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Throws, naming `owner`, at the first key that is not an environment variable name. */

@@ -139,8 +139,8 @@ describe("the synth command", () => {
   beforeAll(() => {
     buildSync({ entryPoints: [join(ROOT, "main.ts")], bundle: true, platform: "node", packages: "external", outfile: bundle, logLevel: "error" });
   });
-  const run = (cwd: string, args: string[] = []) =>
-    spawnSync(process.execPath, [bundle, ...args], { cwd, encoding: "utf8" });
+  const run = (cwd: string, args: string[] = [], env: NodeJS.ProcessEnv = {}) =>
+    spawnSync(process.execPath, [bundle, ...args], { cwd, encoding: "utf8", env: { ...process.env, ...env } });
 
   test("prints one line per folder and a summary", () => {
     const root = projectCopy();
@@ -150,6 +150,13 @@ describe("the synth command", () => {
     expect(result.stdout).toMatch(
       /^synth: \d+ objects in \d+ folders → dist\/ \(\d+ files\) in \d+\.\d\d s; validation: 0 errors, 0 warning\(s\), 0 allowed exception\(s\)$/m,
     );
+  });
+
+  test("renders the committed dist/ byte for byte in another locale and time zone", () => {
+    const root = projectCopy();
+    const result = run(root, [], { LC_ALL: "sv_SE.UTF-8", LANG: "sv_SE.UTF-8", TZ: "Pacific/Kiritimati" });
+    expect(result.status).toBe(0);
+    expect(readTree(join(root, "dist"))).toEqual(readTree(join(ROOT, "dist")));
   });
 
   test("bad input exits 1, names the file, field path and expectation, and leaves dist/ byte-identical", () => {
