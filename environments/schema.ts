@@ -95,9 +95,14 @@ export const ApiSettings = z
     port: z.number().int().min(1024).max(65535).default(8000),
     config: ConfigValues,
     migrations: z
-      .boolean()
-      .default(true)
-      .describe("Run the database migration Job as an Argo CD PreSync hook."),
+      .union([
+        z.object({ command: z.array(z.string().min(1)).min(1) }).strict(),
+        z.literal(false),
+      ])
+      .default({ command: ["alembic", "upgrade", "head"] })
+      .describe(
+        "The schema migration Job, run by Argo CD before the API rolls out (e.g. command: [python, manage.py, migrate] for Django); false turns it off.",
+      ),
   })
   .strict()
   .superRefine(oneScalingMode);

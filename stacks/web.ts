@@ -61,7 +61,7 @@ export function webStack(scope: Construct, ctx: StackContext<WebSettings>): void
       REDIS_PASSWORD: cachePassword.ref("password"),
       SECRET_KEY: apiSecrets.ref("secret-key"),
     },
-    migration: settings.api.migrations ? { command: ["alembic", "upgrade", "head"] } : undefined,
+    migration: settings.api.migrations === false ? undefined : settings.api.migrations,
   });
   const frontend = new Frontend(scope, "frontend", {
     image: settings.frontend.image,

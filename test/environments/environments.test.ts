@@ -33,7 +33,7 @@ describe("environment files", () => {
     const web = env.data.stacks.web!;
     expect(web.api.resources).toEqual({ cpu: "100m", memory: "256Mi" });
     expect(web.api.port).toBe(8000);
-    expect(web.api.migrations).toBe(true);
+    expect(web.api.migrations).toEqual({ command: ["alembic", "upgrade", "head"] });
     expect(web.api.replicas).toBeUndefined();
     expect(web.database.databaseName).toBe("app");
     expect(web.cache).toMatchObject({ persistence: false, maxmemory: "100mb", maxmemoryPolicy: "allkeys-lru" });
@@ -173,6 +173,13 @@ describe("environment files", () => {
   ])("rejects %s, naming the file, the field path and what was expected", (_case, text, expected) => {
     expect(problems(text)).toEqual(expected);
   });
+});
+
+test("a Django API brings its own migration command; false turns the migration Job off", () => {
+  const django = parseEnvironment(FILE, valid.replace(API_CONFIG, "      migrations: { command: [python, manage.py, migrate] }"), stackSettings);
+  expect(django.data.stacks.web!.api.migrations).toEqual({ command: ["python", "manage.py", "migrate"] });
+  const none = parseEnvironment(FILE, valid.replace(API_CONFIG, "      migrations: false"), stackSettings);
+  expect(none.data.stacks.web!.api.migrations).toBe(false);
 });
 
 test("a backup schedule may be one of the macros Kubernetes accepts, such as @daily", () => {

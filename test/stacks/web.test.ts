@@ -94,6 +94,10 @@ describe("the web stack", () => {
     ]);
   });
 
+  test("the migration Job runs the environment's migration command, alembic by default", () => {
+    expect(find("prod", "Job", "api-migrate").spec.template.spec.containers[0].command).toEqual(["alembic", "upgrade", "head"]);
+  });
+
   test("no environment renders a Secret", () => {
     for (const env of ["dev", "staging", "prod"]) expect(kinds(env).filter((k) => k.startsWith("Secret/"))).toEqual([]);
   });
