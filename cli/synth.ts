@@ -7,6 +7,7 @@ import { App } from "cdk8s";
 import { join, relative } from "node:path";
 import { ArgoCdChart } from "../argocd";
 import { ConfigError, loadEnvironments, unknownEnvironments, type Environment } from "../environments";
+import { byCodePoint } from "../constructs/lib/order";
 import { buildStacks } from "../render/build";
 import { collectFiles, folderOf, foldersOf, renderTexts, type Folder, type Output } from "../render/files";
 import type { RenderedFile } from "../render/types";
@@ -115,7 +116,7 @@ export async function synth(options: SynthOptions): Promise<SynthResult> {
   const counts = new Map<string, number>();
   for (const file of files) counts.set(folderOf(file.path), (counts.get(folderOf(file.path)) ?? 0) + file.objects.length);
   return {
-    folders: [...counts].map(([folder, objects]) => ({ folder, objects })).sort((a, b) => (a.folder < b.folder ? -1 : 1)),
+    folders: [...counts].map(([folder, objects]) => ({ folder, objects })).sort((a, b) => byCodePoint(a.folder, b.folder)),
     objects: files.reduce((n, f) => n + f.objects.length, 0),
     files: written,
     report,

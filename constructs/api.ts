@@ -76,7 +76,7 @@ export class Api extends Component {
 
   constructor(scope: Construct, id: string, props: ApiProps) {
     super(scope, id, "Api", "api");
-    const me = this.describe("Api");
+    const me = this.describe();
     checkScaling(me, props);
     const port = props.port ?? 8000;
     if (!Number.isInteger(port) || port < 1024 || port > 65535) {

@@ -80,7 +80,7 @@ export class Cache extends Component {
 
   constructor(scope: Construct, id: string, props: CacheProps) {
     super(scope, id, "Cache", "cache");
-    const me = this.describe("Cache");
+    const me = this.describe();
     const maxmemory = props.maxmemory ?? "100mb";
     const policy = props.maxmemoryPolicy ?? "allkeys-lru";
     const res = props.resources ?? { cpu: "50m", memory: "128Mi" };

@@ -103,7 +103,7 @@ export class Database extends Component {
   }
 
   private check(storage: VolumeSize, props: DatabaseProps): void {
-    const me = this.describe("Database");
+    const me = this.describe();
     checkVolumeSize(me, "storage", storage);
     if (props.backup) {
       if (props.backup.schedule !== undefined && !CRON_SCHEDULE.test(props.backup.schedule)) {

@@ -52,7 +52,7 @@ export class Frontend extends Component {
 
   constructor(scope: Construct, id: string, props: FrontendProps) {
     super(scope, id, "Frontend", "frontend");
-    const me = this.describe("Frontend");
+    const me = this.describe();
     checkScaling(me, props);
     this.mode = props.mode ?? "static";
     const port = props.port ?? (this.mode === "static" ? 8080 : 3000);

@@ -77,7 +77,7 @@ export class Proxy extends Component {
 
   constructor(scope: Construct, id: string, props: ProxyProps) {
     super(scope, id, "Proxy", "proxy");
-    const me = this.describe("Proxy");
+    const me = this.describe();
     checkScaling(me, props);
     const namespace = Chart.of(this).namespace;
     if (!namespace) throw new Error(`${me}: the chart has no namespace; upstream Service names need one`);

@@ -7,6 +7,7 @@ import { Chart, type App } from "cdk8s";
 import { ConfigError, type Environment } from "../environments";
 import { applySyncWaves } from "../constructs/lib/sync-waves";
 import { stackLabels } from "../constructs/lib/labels";
+import { byCodePoint } from "../constructs/lib/order";
 import { stackBuilders, type StackBuilder, type StackName } from "../stacks";
 import type { Output } from "./files";
 
@@ -22,7 +23,7 @@ export function buildStacks(app: App, environments: readonly Environment[]): Sta
   const problems: string[] = [];
   for (const env of environments) {
     const { stacks, ...shared } = env.data;
-    for (const [stack, settings] of Object.entries(stacks).sort(([a], [b]) => (a < b ? -1 : 1))) {
+    for (const [stack, settings] of Object.entries(stacks).sort(([a], [b]) => byCodePoint(a, b))) {
       if (!settings) continue;
       const chart = new Chart(app, `${env.name}-${stack}`, {
         namespace: settings.namespace,

@@ -5,6 +5,7 @@
  */
 import { ApiObject, type Chart } from "cdk8s";
 import { dump } from "js-yaml";
+import { byCodePoint } from "../constructs/lib/order";
 import type { KubeObject, RenderedFile } from "./types";
 
 /** A chart and where its files go. */
@@ -63,11 +64,11 @@ export function kustomizations(paths: readonly string[], sourceOf: (folder: stri
     byFolder.set(folder, [...(byFolder.get(folder) ?? []), path.slice(folder.length + 1)]);
   }
   const out = new Map<string, string>();
-  for (const [folder, names] of [...byFolder].sort(([a], [b]) => (a < b ? -1 : 1))) {
+  for (const [folder, names] of [...byFolder].sort(([a], [b]) => byCodePoint(a, b))) {
     const body = toYaml({
       apiVersion: "kustomize.config.k8s.io/v1beta1",
       kind: "Kustomization",
-      resources: [...names].sort(),
+      resources: [...names].sort(byCodePoint),
     });
     out.set(`${folder}/kustomization.yaml`, header(sourceOf(folder)) + body);
   }
@@ -98,7 +99,7 @@ export function* renderTexts(folders: readonly Folder[], files: readonly Rendere
     files.map((f) => f.path).filter((p) => kustomized.has(folderOf(p))),
     source,
   );
-  for (const path of [...byPath.keys(), ...extra.keys()].sort()) {
+  for (const path of [...byPath.keys(), ...extra.keys()].sort(byCodePoint)) {
     const file = byPath.get(path);
     yield [path, file ? serializeFile(file, source(folderOf(path))) : extra.get(path)!];
   }

@@ -27,7 +27,12 @@ export abstract class Component extends Construct implements Endpoint {
    * @param kind construct kind for messages, e.g. `Api`
    * @param id construct id; also the component name
    */
-  protected constructor(scope: Construct, id: string, kind: string, readonly role: Role) {
+  protected constructor(
+    scope: Construct,
+    id: string,
+    private readonly kind: string,
+    readonly role: Role,
+  ) {
     super(scope, id);
     if (!DNS_LABEL.test(id) || id.length > 50) {
       throw new Error(`${kind} '${id}': the id names Kubernetes objects, so it must be a DNS label of at most 50 characters`);
@@ -37,8 +42,8 @@ export abstract class Component extends Construct implements Endpoint {
   }
 
   /** `Api 'orders'`, for messages. */
-  protected describe(kind: string): string {
-    return `${kind} '${this.name}'`;
+  protected describe(): string {
+    return `${this.kind} '${this.name}'`;
   }
 
   /** Labels for this component's objects and pods (the chart adds the stack-wide ones to objects only). */
