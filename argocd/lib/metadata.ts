@@ -2,11 +2,12 @@
  * Labels and annotations of the Argo CD objects: what makes them readable in the Argo CD UI (labels to
  * filter by, external links, info), notification subscriptions and sync waves of the app-of-apps.
  */
+import { LABEL } from "../../constructs/lib/labels";
+import { SYNC_WAVE_ANNOTATION } from "../../constructs/lib/sync-waves";
 import type { Notification } from "../../environments/argocd";
 
 export const IN_CLUSTER = "https://kubernetes.default.svc";
 export const RESOURCES_FINALIZER = "resources-finalizer.argocd.argoproj.io";
-export const SYNC_WAVE = "argocd.argoproj.io/sync-wave";
 export const LINK_PREFIX = "link.argocd.argoproj.io/";
 export const NOTIFICATION_PREFIX = "notifications.argoproj.io/subscribe.";
 
@@ -20,14 +21,14 @@ export const STACK_LABEL = "slipway.dev/stack";
 /** Labels Argo CD's application list can filter by: `slipway.dev/env=prod`, `slipway.dev/stack=web`. */
 export function slipwayLabels(scope: { env?: string; stack?: string } = {}): Record<string, string> {
   return {
-    "app.kubernetes.io/managed-by": "slipway",
-    ...(scope.stack !== undefined && { "app.kubernetes.io/part-of": scope.stack, [STACK_LABEL]: scope.stack }),
+    [LABEL.managedBy]: "slipway",
+    ...(scope.stack !== undefined && { [LABEL.partOf]: scope.stack, [STACK_LABEL]: scope.stack }),
     ...(scope.env !== undefined && { [ENV_LABEL]: scope.env }),
   };
 }
 
 export function waveAnnotation(wave: number): Record<string, string> {
-  return { [SYNC_WAVE]: String(wave) };
+  return { [SYNC_WAVE_ANNOTATION]: String(wave) };
 }
 
 /** `link.argocd.argoproj.io/<name>: <url>`: an external-link icon on the Application in the UI. */
