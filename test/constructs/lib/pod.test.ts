@@ -30,6 +30,16 @@ function renderedContainer(c: k8s.Container): IContainer {
   return rendered({ containers: [c] }).containers[0]!;
 }
 
+/** The container security context Pod Security Standards "restricted" asks for, field by field. */
+const RESTRICTED_CONTAINER = {
+  allowPrivilegeEscalation: false,
+  privileged: false,
+  readOnlyRootFilesystem: true,
+  runAsNonRoot: true,
+  capabilities: { drop: ["ALL"] },
+  seccompProfile: { type: "RuntimeDefault" },
+};
+
 describe("resources", () => {
   test("requests CPU and memory and limits memory to the request, with no CPU limit", () => {
     expect(renderedContainer({ name: "app", resources: resources({ cpu: "250m", memory: "512Mi" }) }).resources).toEqual({
@@ -63,14 +73,7 @@ describe("security contexts", () => {
   });
 
   test("a container cannot escalate, holds no capability and writes nothing to its root filesystem", () => {
-    expect(CONTAINER_SECURITY_CONTEXT).toEqual({
-      allowPrivilegeEscalation: false,
-      privileged: false,
-      readOnlyRootFilesystem: true,
-      runAsNonRoot: true,
-      capabilities: { drop: ["ALL"] },
-      seccompProfile: { type: "RuntimeDefault" },
-    });
+    expect(CONTAINER_SECURITY_CONTEXT).toEqual(RESTRICTED_CONTAINER);
   });
 });
 
@@ -282,14 +285,7 @@ function expectRestricted(all: readonly KubeObject[], row: WorkloadRow): void {
     expect([row.name, c.name, c.securityContext]).toEqual([
       row.name,
       c.name,
-      {
-        allowPrivilegeEscalation: false,
-        privileged: false,
-        readOnlyRootFilesystem: true,
-        runAsNonRoot: true,
-        capabilities: { drop: ["ALL"] },
-        seccompProfile: { type: "RuntimeDefault" },
-      },
+      RESTRICTED_CONTAINER,
     ]);
     expect([row.name, c.name, Object.keys(c.resources?.requests ?? {}).sort(), Object.keys(c.resources?.limits ?? {})]).toEqual([
       row.name,
