@@ -9,7 +9,7 @@ import { ConfigError } from "../environments/errors";
 import type { Environment } from "../environments/index";
 import type { ClusterRef } from "./lib/application-template";
 import { folderURL } from "./lib/repo";
-import { byCodePoint } from "../constructs/lib/order";
+import { byCodePoint } from "../lib/order";
 
 /** One rendered folder, as the render pipeline reports it. */
 export interface ArgoCdTarget {

@@ -10,7 +10,7 @@ import type { Image } from "./lib/image";
 import { componentLabels, selectorLabels } from "./lib/labels";
 import { podSpec, type ContainerSpec, type ResourceRequirements } from "./lib/pod";
 import { checkScaling, type ScalingProps } from "./lib/scaling";
-import { byCodePoint, sortedRecord } from "./lib/order";
+import { byCodePoint, sortedRecord } from "../lib/order";
 import { checkEnvNames, configMap, statelessWorkload } from "./lib/workload";
 import type { SecretKeyRef } from "./external-secret";
 

@@ -6,7 +6,7 @@ import type { Construct } from "constructs";
 import { Component } from "./lib/component";
 import type { Image } from "./lib/image";
 import type { ResourceRequirements } from "./lib/pod";
-import { quantityBytes } from "./lib/quantity";
+import { quantityBytes } from "../lib/quantity";
 import { checkVolumeSize, type VolumeSize } from "./lib/volumes";
 import { configMap, statefulWorkload } from "./lib/workload";
 import type { SecretKeyRef } from "./external-secret";

@@ -5,7 +5,7 @@
  */
 import type { Construct } from "constructs";
 import { Component, serviceAccount } from "./lib/component";
-import { CRON_SCHEDULE } from "./lib/cron";
+import { CRON_SCHEDULE } from "../lib/cron";
 import { KEEP_DATA_ANNOTATIONS } from "./lib/data-protection";
 import type { Image } from "./lib/image";
 import { k8s } from "./lib/k8s";

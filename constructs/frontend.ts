@@ -8,7 +8,7 @@ import type { Image } from "./lib/image";
 import { renderStaticSiteConfig } from "./lib/nginx-config";
 import type { ContainerSpec, ResourceRequirements } from "./lib/pod";
 import { checkScaling, type ScalingProps } from "./lib/scaling";
-import { sortedRecord } from "./lib/order";
+import { sortedRecord } from "../lib/order";
 import { checkEnvNames, configMap, statelessWorkload } from "./lib/workload";
 import { NGINX_USER_ID, NGINX_WRITABLE_PATHS } from "./proxy";
 

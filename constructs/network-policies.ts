@@ -5,7 +5,7 @@
 import { k8s } from "./lib/k8s";
 import { Construct } from "constructs";
 import type { Endpoint } from "./lib/component";
-import { byCodePoint } from "./lib/order";
+import { byCodePoint } from "../lib/order";
 
 /** `from` calls `to` on every port `to` serves. */
 export interface CallEdge {

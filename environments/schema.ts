@@ -5,7 +5,7 @@
  * Every default lives here, once; an environment file holds only what differs.
  */
 import { z } from "zod";
-import { CRON_SCHEDULE } from "../constructs/lib/cron";
+import { CRON_SCHEDULE } from "../lib/cron";
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const QUANTITY = /^[0-9]+(\.[0-9]+)?(m|k|M|G|T|Ki|Mi|Gi|Ti)?$/;

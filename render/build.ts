@@ -7,7 +7,7 @@ import { Chart, type App } from "cdk8s";
 import { ConfigError, type Environment } from "../environments";
 import { applySyncWaves } from "../constructs/lib/sync-waves";
 import { stackLabels } from "../constructs/lib/labels";
-import { byCodePoint } from "../constructs/lib/order";
+import { byCodePoint } from "../lib/order";
 import { stackBuilders, type StackBuilder, type StackName } from "../stacks";
 import type { Output } from "./files";
 

@@ -5,8 +5,8 @@
  */
 import { ApiObject, type Chart } from "cdk8s";
 import { dump } from "js-yaml";
-import { byCodePoint } from "../constructs/lib/order";
-import type { KubeObject, RenderedFile } from "./types";
+import { byCodePoint } from "../lib/order";
+import type { KubeObject, RenderedFile } from "../lib/kube-object";
 
 /** A chart and where its files go. */
 export interface Output {

@@ -4,7 +4,7 @@
  * object's own `slipway.dev/allow` annotation and are reported, never silent.
  */
 import { posix } from "node:path";
-import type { KubeObject, RenderedFile } from "../render/types";
+import type { KubeObject, RenderedFile } from "../lib/kube-object";
 import type { AllowedFinding, Finding, Profile, Rule, Severity, ValidationReport, Violation } from "./types";
 import { checkSchema } from "./schema";
 import { scanCredentials } from "./credentials";

@@ -7,7 +7,7 @@
  * itself contain ';'). The reason is mandatory: it is what a reviewer reads in the report. A malformed
  * entry, a missing reason or an unknown rule id is an error.
  */
-import type { KubeObject } from "../render/types";
+import type { KubeObject } from "../lib/kube-object";
 import type { Violation } from "./types";
 import { field, record } from "./lib/values";
 

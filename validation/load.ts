@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, join, relative, sep } from "node:path";
 import { LineCounter, parseAllDocuments } from "yaml";
-import type { KubeObject, RenderedFile } from "../render/types";
+import type { KubeObject, RenderedFile } from "../lib/kube-object";
 
 /** The folder could not be read as YAML; every problem names the file, line and column. */
 export class LoadError extends Error {

@@ -1,5 +1,5 @@
 /** The validation gate's vocabulary: what a rule sees, what it says, and what the report holds. */
-import type { KubeObject } from "../render/types";
+import type { KubeObject } from "../lib/kube-object";
 import type { Scope } from "./lib/scope";
 
 export type Severity = "error" | "warning";

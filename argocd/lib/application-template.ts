@@ -2,7 +2,7 @@
  * The metadata and spec of one stack's Application. A StackApplication fills it with values; a
  * StackApplicationSet fills it with `{{.param}}` placeholders its generator replaces per stack.
  */
-import { byCodePoint } from "../../constructs/lib/order";
+import { byCodePoint } from "../../lib/order";
 import type {
   IApplicationSpec,
   IInfo,

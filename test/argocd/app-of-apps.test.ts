@@ -1,6 +1,6 @@
 import { Chart, Testing } from "cdk8s";
 import { AppOfApps, type AppOfAppsProps } from "../../argocd/index";
-import type { KubeObject } from "../../render/types";
+import type { KubeObject } from "../../lib/kube-object";
 import { schemaProblems } from "./support/argo";
 
 const REPO = "https://github.com/acme/slipway.git";

@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
 import { loadEnvironments, type Environment } from "../../environments/index";
-import type { KubeObject } from "../../render/types";
+import type { KubeObject } from "../../lib/kube-object";
 import { stackSettings } from "../../stacks/settings";
 import { at, coverageProblems, effectiveApplications, type EffectiveApplication, schemaProblems } from "./support/argo";
 

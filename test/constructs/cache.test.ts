@@ -1,7 +1,7 @@
 import type { IStatefulSet } from "kubernetes-models/apps/v1";
 import type { IConfigMap, IService, IServiceAccount } from "kubernetes-models/v1";
 import { Cache, redisBytes, redisConfig, type CacheProps } from "../../constructs/cache";
-import { quantityBytes } from "../../constructs/lib/quantity";
+import { quantityBytes } from "../../lib/quantity";
 import { checksum } from "../../constructs/lib/workload";
 import { errorOf, find, image, kindsAndNames, objects, testChart } from "../support/chart";
 

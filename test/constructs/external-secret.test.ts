@@ -3,7 +3,7 @@ import type { Chart } from "cdk8s";
 import type { IPodSpec } from "kubernetes-models/v1";
 import { ExternalSecret, type ExternalSecretProps } from "../../constructs/external-secret";
 import { SecretStore, type SecretStoreProps } from "../../constructs/secret-store";
-import type { KubeObject } from "../../render/types";
+import type { KubeObject } from "../../lib/kube-object";
 import { buildShop, errorOf, find, objects, testChart } from "../support/chart";
 
 const VAULT: SecretStoreProps = {

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { loadEnvironments } from "../../environments";
 import { buildStacks } from "../../render/build";
 import { stackSettings } from "../../stacks/settings";
-import type { KubeObject } from "../../render/types";
+import type { KubeObject } from "../../lib/kube-object";
 
 const environments = loadEnvironments(join(__dirname, "../../environments"), stackSettings);
 const charts = buildStacks(new App(), environments);

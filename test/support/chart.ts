@@ -14,7 +14,7 @@ import { stackLabels } from "../../constructs/lib/labels";
 import { NetworkPolicies } from "../../constructs/network-policies";
 import { Proxy } from "../../constructs/proxy";
 import { SecretStore } from "../../constructs/secret-store";
-import type { KubeObject } from "../../render/types";
+import type { KubeObject } from "../../lib/kube-object";
 
 /** A `web` stack chart in namespace `shop`; `overrides` replace any of its props. */
 export function testChart(overrides: ChartProps = {}): Chart {

@@ -1,7 +1,7 @@
 /** Fixture helpers for the validation tests: fixtures live in test/validation/fixtures/, beside the tests. */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { KubeObject, RenderedFile } from "../../render/types";
+import type { KubeObject, RenderedFile } from "../../lib/kube-object";
 import { validate, type Finding, type Profile, type ValidationReport } from "../../validation";
 import { parseYaml } from "../../validation/load";
 import { STRICT_PROFILE } from "../../validation/types";

@@ -1,5 +1,5 @@
 /** Where the pods are: the pod spec inside each workload kind, and the containers inside a pod spec. */
-import type { KubeObject } from "../../render/types";
+import type { KubeObject } from "../../lib/kube-object";
 import type { Violation } from "../types";
 import { at, field, list, record, stringMap, text, type Json } from "./values";
 

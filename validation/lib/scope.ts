@@ -3,7 +3,7 @@
  * references, default-deny, PDBs, backups). Built once per validation and indexed, so rules that
  * look things up for every object stay linear in the size of the scope.
  */
-import type { KubeObject } from "../../render/types";
+import type { KubeObject } from "../../lib/kube-object";
 import { podSpec } from "./pods";
 import { matchesLabelSelector, matchesMap } from "./selectors";
 import { at, record, text } from "./values";

@@ -1,4 +1,4 @@
-import type { KubeObject } from "../../render/types";
+import type { KubeObject } from "../../lib/kube-object";
 import type { Rule } from "../types";
 import { containers, podSpec } from "../lib/pods";
 import { parseImage } from "../lib/images";

@@ -1,4 +1,4 @@
-import type { KubeObject } from "../../render/types";
+import type { KubeObject } from "../../lib/kube-object";
 import type { Rule, Violation } from "../types";
 import { isEmptyLabelSelector } from "../lib/selectors";
 import { at, list, record } from "../lib/values";

@@ -1,4 +1,4 @@
-import type { KubeObject } from "../../render/types";
+import type { KubeObject } from "../../lib/kube-object";
 import type { Rule, Violation } from "../types";
 import type { Scope } from "../lib/scope";
 import { containers, label, podSpec, type PodSpec } from "../lib/pods";

@@ -6,7 +6,7 @@ import { parse, stringify } from "yaml";
 import { parseEnvironment, type Environment } from "../../../environments/index";
 import { stackSettings } from "../../../stacks/settings";
 import { ArgoCdChart, type ArgoCdChartProps, type ArgoCdTarget } from "../../../argocd/index";
-import type { KubeObject } from "../../../render/types";
+import type { KubeObject } from "../../../lib/kube-object";
 import { checkSchema } from "../../../validation/schema";
 
 export const FIXTURES = join(__dirname, "../fixtures/environments");

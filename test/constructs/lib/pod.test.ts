@@ -15,7 +15,7 @@ import {
   scratchVolumeName,
   topologySpread,
 } from "../../../constructs/lib/pod";
-import type { KubeObject } from "../../../render/types";
+import type { KubeObject } from "../../../lib/kube-object";
 import { buildShop, image, objects, testChart } from "../../support/chart";
 
 /** A pod spec as it is written out: Quantity and IntOrString values resolved by rendering it in a Pod. */
