@@ -7,11 +7,11 @@ import { basename, join, relative } from "node:path";
 import { z } from "zod";
 import { LineCounter, parseDocument } from "yaml";
 import { ArgoCdSettings } from "./argocd";
-import { ConfigError } from "./errors";
+import { ConfigError } from "../lib/errors";
 import { formatIssues } from "./format";
 import { Cluster, DnsLabel, Ingress, Policy, SecretStore, StackBase } from "./schema";
 
-export { ConfigError } from "./errors";
+export { ConfigError } from "../lib/errors";
 export * from "./schema";
 export { ArgoCdSettings } from "./argocd";
 
