@@ -23,6 +23,13 @@ export interface ExternalSecretProps {
 
 const KEY = /^[-._a-zA-Z0-9]+$/;
 
+/**
+ * What External Secrets' CRD defaults in every `data[].remoteRef`, stated as it defaults them: `data` is an
+ * atomic list, so a diff that merges the desired list into the live one without the CRD's defaults (Argo CD
+ * with ServerSideApply=true) would otherwise see the defaulted fields as drift forever (docs/argocd.md).
+ */
+const REMOTE_REF_DEFAULTS = { conversionStrategy: "Default", decodingStrategy: "None", metadataPolicy: "None" } as const;
+
 /** A Secret's reference as a workload uses it. */
 export interface SecretKeyRef {
   readonly name: string;
@@ -63,7 +70,7 @@ export class ExternalSecret extends Construct {
       refreshInterval: props.refreshInterval ?? "1h",
       secretStoreRef: { kind: "SecretStore", name: props.store.storeName },
       target: { name: props.secretName, creationPolicy: "Owner" },
-      data: props.keys.map((key) => ({ secretKey: key, remoteRef: { key: remoteKey, property: key } })),
+      data: props.keys.map((key) => ({ secretKey: key, remoteRef: { key: remoteKey, property: key, ...REMOTE_REF_DEFAULTS } })),
     };
   }
 

@@ -90,7 +90,7 @@ describe("the web stack", () => {
     expect(find("staging", "SecretStore", "vault").spec.provider.vault.auth.kubernetes.role).toBe("web-staging");
     expect(find("prod", "SecretStore", "vault").spec.provider.vault.auth.kubernetes.role).toBe("web-prod");
     expect(find("prod", "ExternalSecret", "database-credentials").spec.data).toEqual([
-      { secretKey: "password", remoteRef: { key: "web/database-credentials", property: "password" } },
+      { secretKey: "password", remoteRef: { key: "web/database-credentials", property: "password", conversionStrategy: "Default", decodingStrategy: "None", metadataPolicy: "None" } },
     ]);
   });
 
