@@ -3,7 +3,7 @@
  * stack × environment and the Argo CD objects, validates every rendered object, and only then writes the
  * output folder atomically. Any problem: a report on stderr, exit 1, the output folder untouched.
  */
-import { App } from "cdk8s";
+import { ApiObject, App } from "cdk8s";
 import { join, relative } from "node:path";
 import { ArgoCdChart } from "../argocd";
 import { ConfigError, loadEnvironments, unknownEnvironments, type Environment } from "../environments";
@@ -85,7 +85,14 @@ export function buildFiles(environments: readonly Environment[], only?: readonly
   const stacks = buildStacks(app, environments);
   const argocd = new ArgoCdChart(app, ARGOCD_FOLDER, {
     environments,
-    targets: stacks.map((s) => ({ env: s.env, stack: s.stack, namespace: s.namespace, hosts: s.hosts, path: `${REPO_OUTPUT}/${s.folder}` })),
+    targets: stacks.map((s) => ({
+      env: s.env,
+      stack: s.stack,
+      namespace: s.namespace,
+      hosts: s.hosts,
+      path: `${REPO_OUTPUT}/${s.folder}`,
+      resources: s.chart.node.findAll().filter(ApiObject.isApiObject),
+    })),
     path: `${REPO_OUTPUT}/${ARGOCD_FOLDER}`,
   });
   const selected = only ? stacks.filter((s) => only.includes(s.env)) : stacks;
