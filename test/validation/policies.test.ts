@@ -59,8 +59,8 @@ const EXPECTED: Record<string, string[]> = {
   ],
   "apparmor-profile": [
     "Deployment/web: spec.template.spec.securityContext.appArmorProfile.type: expected RuntimeDefault or Localhost, got \"Unconfined\"",
-    "Deployment/web: spec.template.spec.containers[0].securityContext.appArmorProfile.type: container 'web': expected RuntimeDefault or Localhost, got \"Unconfined\"",
     "Deployment/web: spec.template.metadata.annotations[\"container.apparmor.security.beta.kubernetes.io/web\"]: expected runtime/default or localhost/<profile>, got \"unconfined\"",
+    "Deployment/web: spec.template.spec.containers[0].securityContext.appArmorProfile.type: container 'web': expected RuntimeDefault or Localhost, got \"Unconfined\"",
   ],
   "read-only-root-filesystem": [
     "Pod/web: spec.containers[0].securityContext.readOnlyRootFilesystem: container 'unset': expected true, got nothing",
