@@ -13,7 +13,7 @@
 import { Chart } from "cdk8s";
 import { Construct } from "constructs";
 import type { SyncWindow } from "../environments/argocd";
-import { ConfigError } from "../environments/errors";
+import { ConfigError } from "../lib/errors";
 import type { Environment } from "../environments/index";
 import { AppOfApps } from "./app-of-apps";
 import { plan, type ArgoCdTarget, type PlannedApplication } from "./plan";

@@ -5,7 +5,7 @@
  * that name real stacks, environments sharing an ApplicationSet agreeing on its template.
  */
 import type { ArgoCdSettings, ClusterResource, StackArgoCdSettings } from "../environments/argocd";
-import { ConfigError } from "../environments/errors";
+import { ConfigError } from "../lib/errors";
 import type { Environment } from "../environments/index";
 import type { ClusterRef } from "./lib/application-template";
 import { folderURL } from "./lib/repo";

@@ -7,11 +7,11 @@ import { basename, join, relative } from "node:path";
 import { z } from "zod";
 import { LineCounter, parseDocument } from "yaml";
 import { ArgoCdSettings } from "./argocd";
-import { ConfigError } from "./errors";
+import { ConfigError } from "../lib/errors";
 import { formatIssues } from "./format";
-import { Cluster, DnsLabel, Ingress, Policy, SecretStore } from "./schema";
+import { Cluster, DnsLabel, Ingress, Policy, SecretStore, StackBase } from "./schema";
 
-export { ConfigError } from "./errors";
+export { ConfigError } from "../lib/errors";
 export * from "./schema";
 export { ArgoCdSettings } from "./argocd";
 
@@ -39,6 +39,17 @@ export function environmentSchema<S extends Record<string, StackSettingsSchema>>
     .strict();
 }
 
+/**
+ * An environment file as a reader that knows no stack's settings sees it (the Pulumi bootstrap): every stack is
+ * checked for its base fields, `namespace` and `hosts`, and the rest of its settings is kept unchecked.
+ */
+const baseEnvironmentSchema = z
+  .object({
+    ...baseShape,
+    stacks: z.record(DnsLabel, z.object(StackBase).loose()).describe("Which stacks this environment runs, with their settings."),
+  })
+  .strict();
+
 export type EnvironmentData<S extends Record<string, StackSettingsSchema>> = z.output<
   ReturnType<typeof environmentSchema<S>>
 >;
@@ -61,11 +72,14 @@ export function environmentNames(dir: string): string[] {
     .sort();
 }
 
-/** Parses and validates one environment file; throws ConfigError listing every problem found. */
+/**
+ * Parses and validates one environment file against the given stacks' settings (or, without them, only their
+ * base fields); throws ConfigError listing every problem found.
+ */
 export function parseEnvironment<S extends Record<string, StackSettingsSchema>>(
   file: string,
   text: string,
-  stacks: S,
+  stacks?: S,
 ): Environment<S> {
   const name = basename(file).replace(ENV_FILE, "");
   const problems: string[] = [];
@@ -83,7 +97,7 @@ export function parseEnvironment<S extends Record<string, StackSettingsSchema>>(
     throw new ConfigError(problems);
   }
   const raw: unknown = doc.toJS() ?? {};
-  const schema = environmentSchema(stacks);
+  const schema = stacks ? environmentSchema(stacks) : baseEnvironmentSchema;
   const parsed = schema.safeParse(raw, { reportInput: true });
   if (!parsed.success) {
     problems.push(...formatIssues(file, schema, parsed.error.issues, doc, lines));
@@ -147,11 +161,12 @@ export function unknownEnvironments(available: readonly string[], wanted: readon
 
 /**
  * Loads the environments in `dir` (all of them, or just `only`), validating each file and the set as a
- * whole. Throws ConfigError with every problem found, across all files.
+ * whole; without `stacks`, each stack only for its base fields. Throws ConfigError with every problem found,
+ * across all files.
  */
 export function loadEnvironments<S extends Record<string, StackSettingsSchema>>(
   dir: string,
-  stacks: S,
+  stacks?: S,
   only?: readonly string[],
 ): Environment<S>[] {
   const available = environmentNames(dir);

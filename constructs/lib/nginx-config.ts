@@ -6,7 +6,7 @@
  * the input does. Input is validated here, once, and every problem is reported at the same time.
  */
 import { isIP } from "node:net";
-import { ConfigError } from "../../environments/errors";
+import { ConfigError } from "../../lib/errors";
 
 /** A Kubernetes Service the proxy forwards to. */
 export interface ProxyUpstream {

@@ -1,4 +1,4 @@
-import { ConfigError } from "../../environments/errors";
+import { ConfigError } from "../../lib/errors";
 import { ArgoCdChart } from "../../argocd/index";
 import { Testing } from "cdk8s";
 import {

@@ -1,7 +1,7 @@
 import http from "node:http";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { ConfigError } from "../../../environments/errors";
+import { ConfigError } from "../../../lib/errors";
 import {
   renderProxyConfig,
   renderStaticSiteConfig,
