@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PLATFORM_CHARTS, readPlatformChart } from "../../bootstrap/charts";
-import { ConfigError } from "../../lib/errors";
+import { problemsOf } from "../support/problems";
 const REPO_ROOT = join(__dirname, "../..");
 
 function problems(chartYaml: string, valuesYaml: string): readonly string[] {
@@ -11,13 +11,7 @@ function problems(chartYaml: string, valuesYaml: string): readonly string[] {
   mkdirSync(join(root, "bootstrap/charts/cert-manager"), { recursive: true });
   writeFileSync(join(root, "bootstrap/charts/cert-manager/Chart.yaml"), chartYaml);
   writeFileSync(join(root, "bootstrap/charts/cert-manager/values.yaml"), valuesYaml);
-  try {
-    readPlatformChart(root, "cert-manager");
-  } catch (e) {
-    if (e instanceof ConfigError) return e.problems;
-    throw e;
-  }
-  return [];
+  return problemsOf(() => readPlatformChart(root, "cert-manager"));
 }
 
 describe("platform charts", () => {

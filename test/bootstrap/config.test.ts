@@ -9,7 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
 import { parseStackConfig, type RawStackConfig } from "../../bootstrap/config";
 import { runBootstrap } from "../../bootstrap/main";
-import { ConfigError } from "../../lib/errors";
+import { problemsOf } from "../support/problems";
 import { REPO_ROOT, runMocked } from "./support";
 
 const FILE = "bootstrap/Pulumi.kind.yaml";
@@ -18,13 +18,7 @@ const HTTPS = { repoURL: "https://github.com/acme/slipway.git", origin: "argocd.
 
 function problems(values: Record<string, string>, plaintext: string[] = [], repo = HTTPS): readonly string[] {
   const raw: RawStackConfig = { file: FILE, values: prefixed(values), plaintext };
-  try {
-    parseStackConfig(raw, repo);
-  } catch (e) {
-    if (e instanceof ConfigError) return e.problems;
-    throw e;
-  }
-  return [];
+  return problemsOf(() => parseStackConfig(raw, repo));
 }
 
 describe("stack config", () => {

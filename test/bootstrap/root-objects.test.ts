@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readRootObjects } from "../../bootstrap/root-objects";
-import { ConfigError } from "../../lib/errors";
+import { problemsOf } from "../support/problems";
 const REPO_ROOT = join(__dirname, "../..");
 
 const EXPECTED = { namespace: "argocd", repoURL: "https://github.com/acme/slipway.git" };
@@ -12,13 +12,7 @@ function problems(rootYaml: string): readonly string[] {
   const root = mkdtempSync(join(tmpdir(), "slipway-root-"));
   mkdirSync(join(root, "dist/argocd"), { recursive: true });
   writeFileSync(join(root, "dist/argocd/root.yaml"), rootYaml);
-  try {
-    readRootObjects(root, EXPECTED);
-  } catch (e) {
-    if (e instanceof ConfigError) return e.problems;
-    throw e;
-  }
-  return [];
+  return problemsOf(() => readRootObjects(root, EXPECTED));
 }
 
 const committed = readFileSync(join(REPO_ROOT, "dist/argocd/root.yaml"), "utf8");
