@@ -11,6 +11,14 @@ import { REPO_ROOT, runMocked, type MockRun } from "./support";
 const bootstrap = () => runBootstrap({ repoRoot: REPO_ROOT });
 const ARGO_TYPE = /^kubernetes:argoproj\.io\/v1alpha1:/;
 
+/** The root objects as `npm run synth` rendered them, AppProjects first, and their resource names. */
+const rendered = parseAllDocuments(readFileSync(join(REPO_ROOT, "dist/argocd/root.yaml"), "utf8"))
+  .map((d) => d.toJS())
+  .sort((a, b) => Number(a.kind !== "AppProject") - Number(b.kind !== "AppProject"));
+const rootResource = (o: { kind: string; metadata: { name: string } }) => `root-${o.kind.toLowerCase()}-${o.metadata.name}`;
+const rootProjects = rendered.filter((o) => o.kind === "AppProject").map(rootResource);
+const rootApplication = rootResource(rendered.find((o) => o.kind === "Application"));
+
 /** The upstream chart bootstrap/charts/<name>/Chart.yaml pins. */
 function pinned(name: string): { name: string; version: string; repository: string } {
   return parse(readFileSync(join(REPO_ROOT, "bootstrap/charts", name, "Chart.yaml"), "utf8")).dependencies[0];
@@ -23,20 +31,22 @@ describe("the management cluster (in-cluster): Argo CD, both operators, the root
   });
 
   test("registers exactly the platform and the root objects, through one provider bound to the configured context", () => {
-    expect(run.resources.map((r) => `${r.type} ${r.name}`)).toEqual([
-      "pulumi:providers:kubernetes cluster",
-      "kubernetes:core/v1:Namespace namespace-argocd",
-      "kubernetes:core/v1:Namespace namespace-cert-manager",
-      "kubernetes:core/v1:Namespace namespace-external-secrets",
-      "kubernetes:helm.sh/v3:Release chart-argocd",
-      "kubernetes:helm.sh/v3:Release chart-cert-manager",
-      "kubernetes:helm.sh/v3:Release chart-external-secrets",
-      "kubernetes:argoproj.io/v1alpha1:AppProject platform-project",
-      "kubernetes:argoproj.io/v1alpha1:Application root-application-slipway",
-      "kubernetes:argoproj.io/v1alpha1:Application platform-argocd",
-      "kubernetes:argoproj.io/v1alpha1:Application platform-cert-manager",
-      "kubernetes:argoproj.io/v1alpha1:Application platform-external-secrets",
-    ]);
+    expect(run.resources.map((r) => `${r.type} ${r.name}`).sort()).toEqual(
+      [
+        "pulumi:providers:kubernetes cluster",
+        "kubernetes:core/v1:Namespace namespace-argocd",
+        "kubernetes:core/v1:Namespace namespace-cert-manager",
+        "kubernetes:core/v1:Namespace namespace-external-secrets",
+        "kubernetes:helm.sh/v3:Release chart-argocd",
+        "kubernetes:helm.sh/v3:Release chart-cert-manager",
+        "kubernetes:helm.sh/v3:Release chart-external-secrets",
+        "kubernetes:argoproj.io/v1alpha1:AppProject platform-project",
+        "kubernetes:argoproj.io/v1alpha1:Application platform-argocd",
+        "kubernetes:argoproj.io/v1alpha1:Application platform-cert-manager",
+        "kubernetes:argoproj.io/v1alpha1:Application platform-external-secrets",
+        ...rendered.map((o) => `kubernetes:argoproj.io/v1alpha1:${o.kind} ${rootResource(o)}`),
+      ].sort(),
+    );
     expect(run.byName("cluster").inputs.context).toBe("kind-slipway");
   });
 
@@ -76,20 +86,21 @@ describe("the management cluster (in-cluster): Argo CD, both operators, the root
 
   test("CRDs before their consumers: every Argo CD object waits for the Argo CD chart, which installs its CRDs", () => {
     const argoObjects = run.resources.filter((r) => ARGO_TYPE.test(r.type));
-    expect(argoObjects).toHaveLength(5);
+    expect(argoObjects).toHaveLength(4 + rendered.length);
     for (const object of argoObjects) expect(object.dependsOn).toContain("chart-argocd");
     expect(run.byName("chart-argocd").inputs.values.crds).toEqual({ install: true, keep: true });
   });
 
-  test("the root waits for both operators, so the first sync finds the ExternalSecret and Certificate CRDs", () => {
-    expect(run.byName("root-application-slipway").dependsOn).toEqual(["chart-argocd", "chart-cert-manager", "chart-external-secrets"]);
+  test("the root waits for both operators, so the first sync finds the ExternalSecret and Certificate CRDs, and for its project", () => {
+    expect(run.byName(rootApplication).dependsOn.sort()).toEqual(
+      ["chart-argocd", "chart-cert-manager", "chart-external-secrets", ...rootProjects].sort(),
+    );
+    for (const project of rootProjects) expect(run.byName(project).dependsOn).toEqual(["chart-argocd"]);
   });
 
   test("the root objects are applied exactly as dist/argocd/root.yaml renders them", () => {
-    const rendered = parseAllDocuments(readFileSync(join(REPO_ROOT, "dist/argocd/root.yaml"), "utf8")).map((d) => d.toJS());
-    const applied = run.resources.filter((r) => r.name.startsWith("root-")).map((r) => r.inputs);
-    expect(applied).toEqual(expect.arrayContaining(rendered));
-    expect(applied).toHaveLength(rendered.length);
+    expect(rendered.map((o) => run.byName(rootResource(o)).inputs)).toEqual(rendered);
+    expect(run.resources.filter((r) => r.name.startsWith("root-"))).toHaveLength(rendered.length);
   });
 
   test("Argo CD takes each chart over from its folder in Git, under the release name Pulumi installed", () => {
@@ -160,7 +171,7 @@ describe("the management cluster (in-cluster): Argo CD, both operators, the root
       argocd: {
         namespace: "argocd",
         repository: "https://github.com/acme/slipway.git (public)",
-        rootObjects: ["Application/slipway"],
+        rootObjects: rendered.map((o) => `${o.kind}/${o.metadata.name}`),
         ui: "kubectl --context kind-slipway -n argocd port-forward svc/argocd-server 8080:443",
         adminPassword:
           "kubectl --context kind-slipway -n argocd get secret argocd-initial-admin-secret -o jsonpath='{.data.password}' | base64 -d",
@@ -187,7 +198,7 @@ describe("switches", () => {
   test("certManager: false installs no cert-manager, and the root waits only for what is installed", async () => {
     const run = await runMocked("in-cluster", { context: "kind-slipway", certManager: "false" }, bootstrap);
     expect(run.resources.filter((r) => r.name.includes("cert-manager"))).toEqual([]);
-    expect(run.byName("root-application-slipway").dependsOn).toEqual(["chart-argocd", "chart-external-secrets"]);
+    expect(run.byName(rootApplication).dependsOn.sort()).toEqual(["chart-argocd", "chart-external-secrets", ...rootProjects].sort());
     expect(run.byName("platform-project").inputs.spec.destinations.map((d: { namespace: string }) => d.namespace)).toEqual([
       "argocd",
       "external-secrets",

@@ -25,7 +25,7 @@ describe("root objects", () => {
   });
 
   test("a root rendered from other environments is stale and refused", () => {
-    expect(problems(committed.replace("https://github.com/acme/slipway.git", "https://github.com/acme/old.git"))).toEqual([
+    expect(problems(committed.replaceAll("https://github.com/acme/slipway.git", "https://github.com/acme/old.git"))).toEqual([
       "dist/argocd/root.yaml: Application 'slipway': spec.source.repoURL is 'https://github.com/acme/old.git', but the environments name 'https://github.com/acme/slipway.git'; run `npm run synth` and commit dist/",
     ]);
   });
