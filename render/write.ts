@@ -31,6 +31,7 @@ import {
   rmSync,
   statSync,
   writeFileSync,
+  type Dirent,
 } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { open } from "node:fs/promises";
@@ -288,10 +289,15 @@ function lstatIfExists(path: string) {
 
 /** Output written before the marker existed: folders and Slipway's generated YAML, nothing else. */
 function isEarlierOutput(dir: string): boolean {
-  return readdirSync(dir, { recursive: true, withFileTypes: true }).every(
-    (entry) =>
-      entry.isDirectory() || (entry.isFile() && entry.name.endsWith(".yaml") && startsWith(join(entry.parentPath, entry.name), GENERATED_BY)),
-  );
+  return below(dir).every(({ path, entry }) => entry.isDirectory() || (entry.isFile() && path.endsWith(".yaml") && startsWith(path, GENERATED_BY)));
+}
+
+/** Every entry below `dir`, depth first. (Not `readdirSync`'s `recursive`: Node 20.11 has no `parentPath`.) */
+function below(dir: string): { path: string; entry: Dirent }[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    return [{ path, entry }, ...(entry.isDirectory() ? below(path) : [])];
+  });
 }
 
 function startsWith(file: string, prefix: string): boolean {
@@ -342,9 +348,9 @@ function recover(path: string, shown: string, notice: (message: string) => void)
 async function flushTree(root: string): Promise<void> {
   const paths = [
     root,
-    ...readdirSync(root, { recursive: true, withFileTypes: true })
-      .filter((entry) => entry.isFile() || entry.isDirectory())
-      .map((entry) => join(entry.parentPath, entry.name)),
+    ...below(root)
+      .filter(({ entry }) => entry.isFile() || entry.isDirectory())
+      .map(({ path }) => path),
   ];
   let next = 0;
   const worker = async () => {

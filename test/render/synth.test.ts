@@ -35,6 +35,12 @@ function projectCopy(): string {
   return root;
 }
 
+// The synth command as a process. Inside the repository, so the bundle's external packages resolve from its node_modules.
+const bundle = join(ROOT, ".build/test/main.js");
+beforeAll(() => {
+  buildSync({ entryPoints: [join(ROOT, "main.ts")], bundle: true, platform: "node", packages: "external", outfile: bundle, logLevel: "error" });
+});
+
 describe("synth", () => {
   const fresh = scratch();
   beforeAll(() => synth({ root: ROOT, outDir: join(fresh, "dist") }), 30_000);
@@ -136,11 +142,6 @@ describe("the validation gate in synth", () => {
 });
 
 describe("the synth command", () => {
-  // Inside the repository, so the bundle's external packages resolve from its node_modules.
-  const bundle = join(ROOT, ".build/test/main.js");
-  beforeAll(() => {
-    buildSync({ entryPoints: [join(ROOT, "main.ts")], bundle: true, platform: "node", packages: "external", outfile: bundle, logLevel: "error" });
-  });
   const run = (cwd: string, args: string[] = [], env: NodeJS.ProcessEnv = {}) =>
     spawnSync(process.execPath, [bundle, ...args], { cwd, encoding: "utf8", env: { ...process.env, ...env } });
 
@@ -185,7 +186,6 @@ describe("the synth command", () => {
 });
 
 describe("the synth command never replaces a folder that is not Slipway's", () => {
-  const bundle = join(ROOT, ".build/test/main.js");
   const run = (cwd: string, args: string[] = [], env: NodeJS.ProcessEnv = {}) =>
     spawnSync(process.execPath, [bundle, ...args], { cwd, encoding: "utf8", env: { ...process.env, ...env } });
   const choose = "; choose a new or empty folder, or one Slipway wrote\n";
@@ -199,14 +199,14 @@ describe("the synth command never replaces a folder that is not Slipway's", () =
     expect([result.status, result.stderr]).toEqual([1, `synth: refusing to replace '.' (${realpathSync(root)}): it holds a git repository (.git)${choose}`]);
     expect(readTree(root)).toEqual(before);
     expect(readdirSync(join(root, "..")).filter((e) => e.startsWith("."))).toEqual([]);
-  });
+  }, 30_000);
 
   test("`--out ~` is refused, even when the home folder is empty", () => {
     const home = realpathSync(scratch());
     const result = run(projectCopy(), ["--out", home], { HOME: home });
     expect([result.status, result.stderr]).toEqual([1, `synth: refusing to replace '${home}': it is your home folder${choose}`]);
     expect(readdirSync(home)).toEqual([]);
-  });
+  }, 30_000);
 
   test("CDK8S_OUTDIR (set by `cdk8s synth`) is held to the same rule as --out", () => {
     const root = projectCopy();
@@ -217,11 +217,10 @@ describe("the synth command never replaces a folder that is not Slipway's", () =
       `synth: refusing to replace 'environments': it holds files Slipway did not write (there is no .slipway-output in it)${choose}`,
     ]);
     expect(readTree(root)).toEqual(before);
-  });
+  }, 30_000);
 });
 
 describe("the synth command under concurrency and after crashes", () => {
-  const bundle = join(ROOT, ".build/test/main.js");
   const run = (cwd: string, args: string[] = []) => spawnSync(process.execPath, [bundle, ...args], { cwd, encoding: "utf8" });
 
   test("three synths at once all exit 0, the later ones wait and say so, and dist/ is complete", async () => {
@@ -258,14 +257,14 @@ describe("the synth command under concurrency and after crashes", () => {
     expect([result.status, result.stderr]).toEqual([0, `synth: restored dist/ from ${previous}, left by a synth that was interrupted while replacing it\n`]);
     expect(readTree(join(root, "dist"))).toEqual(readTree(join(ROOT, "dist")));
     expect(readdirSync(root).sort()).toEqual(["dist", "environments"]);
-  });
+  }, 30_000);
 
   test("`--env prod` with no dist/ renders every environment and says so", () => {
     const root = projectCopy();
     const result = run(root, ["--env", "prod", "--quiet"]);
     expect([result.status, result.stderr]).toEqual([0, "synth: dist/ holds no output yet: rendering every environment, not only prod\n"]);
     expect(readTree(join(root, "dist"))).toEqual(readTree(join(ROOT, "dist")));
-  });
+  }, 30_000);
 });
 
 describe("file-system errors in the synth command", () => {
@@ -300,7 +299,7 @@ describe("file-system errors in the synth command", () => {
       stderr: ["synth: writing dist/prod/web/api.yaml failed: no space left on device (ENOSPC); dist/ is unchanged"],
     });
     expect(readTree(join(root, "dist"))).toEqual(before);
-  });
+  }, 30_000);
 
   test("removing the old copy after the swap fails: a warning, exit 0, dist/ complete", async () => {
     const root = projectCopy();
@@ -318,5 +317,5 @@ describe("file-system errors in the synth command", () => {
       ),
     ]);
     expect(readTree(join(root, "dist"))).toEqual(readTree(join(ROOT, "dist")));
-  });
+  }, 30_000);
 });
