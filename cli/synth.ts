@@ -6,7 +6,7 @@
 import { ConfigError } from "../lib/errors";
 import { synth, ValidationFailed } from "../render/pipeline";
 import { OutputError } from "../render/write";
-import { formatReport } from "../validation";
+import { formatFindings, formatReport } from "../validation";
 
 interface Args {
   only?: string[];
@@ -49,6 +49,8 @@ export async function main(argv: readonly string[], beforeWrite?: () => Promise<
     if (!args.quiet) {
       for (const { folder, objects } of result.folders) console.log(`  ${folder.padEnd(24)} ${String(objects).padStart(4)} objects`);
     }
+    // Every warning and waiver the gate accepted is listed, so none passes unseen.
+    for (const line of formatFindings(result.report, { root: args.outDir })) console.log(line);
     const { warnings, allowed } = result.report.counts;
     // Since process start, so module loading counts too.
     const seconds = process.uptime().toFixed(2);

@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse, parseAllDocuments } from "yaml";
 import { runBootstrap } from "../../bootstrap/main";
+import { checkSchema } from "../../validation/schema";
 import { REPO_ROOT, runMocked, type MockRun } from "./support";
 
 const bootstrap = () => runBootstrap({ repoRoot: REPO_ROOT });
@@ -152,6 +153,16 @@ describe("the management cluster (in-cluster): Argo CD, both operators, the root
       expect(run.byName(`chart-${name}`)).toMatchObject({ ignoreChanges: ["chart", "version", "values", "repositoryOpts"], retainOnDelete: true });
       expect(run.byName(`namespace-${name}`).retainOnDelete).toBe(true);
     }
+  });
+
+  test("every Kubernetes object registered passes its published schema, unknown fields included", async () => {
+    const objects = run.resources.filter((r) => r.type === "kubernetes:core/v1:Namespace" || ARGO_TYPE.test(r.type));
+    expect(objects).toHaveLength(3 + 4 + rendered.length);
+    const problems: string[] = [];
+    for (const { name, inputs } of objects) {
+      for (const v of await checkSchema(inputs)) problems.push(`${name}: ${v.field}: ${v.message}`);
+    }
+    expect(problems).toEqual([]);
   });
 
   test("a public repository needs no credentials: no Secret is registered", () => {

@@ -8,7 +8,7 @@ import { synth, validateFiles, ValidationFailed } from "../../render/pipeline";
 import { main, TypeCheckFailed } from "../../cli/synth";
 import { collectFiles } from "../../render/files";
 import { writeOutput } from "../../render/write";
-import { runValidateCli } from "../../validation/cli";
+import { runValidateCli } from "../../cli/validate";
 import { DEFAULT_PROFILE } from "../../validation";
 import { ConfigError } from "../../environments";
 import { kubectl } from "../support/kubectl";
