@@ -2,7 +2,7 @@
  * Every Argo CD object Slipway renders, in every delivery mode, against Argo CD 3.5.0's own CRDs (the
  * minimum version README.md and docs/argocd.md name), and every ExternalSecret against External Secrets'.
  */
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { Testing } from "cdk8s";
 import { parseAllDocuments } from "yaml";
@@ -84,9 +84,10 @@ describe(`Argo CD ${MIN_ARGOCD_VERSION} CRDs`, () => {
 
 describe("External Secrets CRDs (0.17.0, the version @kubernetes-models/external-secrets models)", () => {
   const eso = loadCrds(ESO_CRDS);
-  const externalSecrets = readdirSync(DIST)
+  const folders = (dir: string) => readdirSync(dir).filter((f) => statSync(join(dir, f)).isDirectory());
+  const externalSecrets = folders(DIST)
     .filter((env) => env !== "argocd")
-    .flatMap((env) => readdirSync(join(DIST, env)).flatMap((stack) => readFolder(join(DIST, env, stack))))
+    .flatMap((env) => folders(join(DIST, env)).flatMap((stack) => readFolder(join(DIST, env, stack))))
     .filter((o) => o.kind === "ExternalSecret");
 
   test("every committed ExternalSecret validates", () => {
