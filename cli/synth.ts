@@ -12,7 +12,8 @@ import { buildStacks } from "../render/build";
 import { collectFiles, folderOf, foldersOf, renderTexts, type Folder, type Output } from "../render/files";
 import type { RenderedFile } from "../lib/kube-object";
 import { writeOutput } from "../render/write";
-import { stackSettings } from "../stacks/settings";
+import { loadStacks, settingsOf } from "../render/stacks";
+import type { StackDefinition } from "../stacks/lib/define";
 import { DEFAULT_PROFILE, formatReport, validate, type Profile, type ValidationReport } from "../validation";
 
 /** The folder of dist/ that holds the Argo CD objects. */
@@ -80,9 +81,13 @@ export async function validateFiles(files: readonly RenderedFile[], profile: (pa
  * Builds the cdk8s App (every selected environment × stack, and the Argo CD objects) and turns it into
  * plain files. The construct tree is dropped on return: a big synth keeps only plain data from here on.
  */
-export function buildFiles(environments: readonly Environment[], only?: readonly string[]): { files: RenderedFile[]; folders: Folder[] } {
+export function buildFiles(
+  environments: readonly Environment[],
+  definitions: ReadonlyMap<string, StackDefinition>,
+  only?: readonly string[],
+): { files: RenderedFile[]; folders: Folder[] } {
   const app = new App();
-  const stacks = buildStacks(app, environments);
+  const stacks = buildStacks(app, environments, definitions);
   const argocd = new ArgoCdChart(app, ARGOCD_FOLDER, {
     environments,
     targets: stacks.map((s) => ({ env: s.env, stack: s.stack, namespace: s.namespace, hosts: s.hosts, path: `${REPO_OUTPUT}/${s.folder}` })),
@@ -96,7 +101,8 @@ export function buildFiles(environments: readonly Environment[], only?: readonly
 export async function synth(options: SynthOptions): Promise<SynthResult> {
   const t0 = performance.now();
   const dir = join(options.root, "environments");
-  const environments = loadEnvironments(dir, stackSettings);
+  const definitions = loadStacks();
+  const environments = loadEnvironments(dir, settingsOf(definitions));
   const unknown = unknownEnvironments(
     environments.map((e) => e.name),
     options.only ?? [],
@@ -104,7 +110,7 @@ export async function synth(options: SynthOptions): Promise<SynthResult> {
   );
   if (unknown.length) throw new ConfigError(unknown);
   const t1 = performance.now();
-  const { files, folders } = buildFiles(environments, options.only);
+  const { files, folders } = buildFiles(environments, definitions, options.only);
   const t2 = performance.now();
   const report = await validateFiles(files, profileFor(environments));
   const t3 = performance.now();

@@ -10,7 +10,6 @@
 import { existsSync } from "node:fs";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import { ConfigError, loadEnvironments } from "../environments";
-import { stackSettings } from "../stacks/settings";
 import { validate } from "./engine";
 import { LoadError, readYaml } from "./load";
 import { formatReport } from "./report";
@@ -82,7 +81,7 @@ export async function runValidateCli(argv: readonly string[], io: CliIo): Promis
     const files = readYaml(target, root, displayRoot);
     const envPolicies = new Map<string, Profile>();
     if (underDist && files.length) {
-      for (const env of loadEnvironments(join(io.cwd, "environments"), stackSettings)) envPolicies.set(env.name, env.data.policy);
+      for (const env of loadEnvironments(join(io.cwd, "environments"))) envPolicies.set(env.name, env.data.policy);
     }
     const profileFor = (path: string) => (underDist ? envPolicies.get(path.split("/")[0]!) : undefined) ?? args.profile;
     const report = await validate(files, { profileFor });
