@@ -12,6 +12,7 @@ import { ApiObject, Chart, JsonPatch, Lazy } from "cdk8s";
 import { Construct } from "constructs";
 import { cpuMillis, formatBytes, formatCpu, quantityBytes } from "../lib/quantity";
 import { QUANTITY, matches } from "../lib/formats";
+import { RESTRICTED_NAMESPACE_LABELS } from "../lib/pod-security";
 import { KEEP_DATA_ANNOTATIONS } from "./lib/data-protection";
 import { k8s } from "./lib/k8s";
 import { namespacePeer, NAMESPACE_NAME_LABEL } from "./lib/network";
@@ -67,14 +68,6 @@ export interface NamespaceProps {
   readonly dnsPodLabels?: Readonly<Record<string, string>>;
 }
 
-/** The labels with which the API server enforces the profile on every pod of the namespace. */
-export const POD_SECURITY_LABELS = {
-  "pod-security.kubernetes.io/enforce": "restricted",
-  "pod-security.kubernetes.io/enforce-version": "latest",
-  "pod-security.kubernetes.io/warn": "restricted",
-  "pod-security.kubernetes.io/audit": "restricted",
-};
-
 /** Headroom of the default quota over what the workloads ask for: debugging pods, solver pods, a manual rollout. */
 const QUOTA_HEADROOM = 2;
 
@@ -115,7 +108,7 @@ export class Namespace extends Construct {
     const object = new ApiObject(this, "namespace", {
       apiVersion: "v1",
       kind: "Namespace",
-      metadata: { name: namespace, labels: { ...POD_SECURITY_LABELS }, annotations: KEEP_DATA_ANNOTATIONS },
+      metadata: { name: namespace, labels: { ...RESTRICTED_NAMESPACE_LABELS }, annotations: KEEP_DATA_ANNOTATIONS },
     });
     // Namespaces are cluster-scoped; the chart would give it a namespace of its own.
     object.addJsonPatch(JsonPatch.remove("/metadata/namespace"));

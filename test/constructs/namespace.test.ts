@@ -1,5 +1,6 @@
 import { Api } from "../../constructs/api";
-import { Namespace, POD_SECURITY_LABELS, type NamespaceProps } from "../../constructs/namespace";
+import { Namespace, type NamespaceProps } from "../../constructs/namespace";
+import { RESTRICTED_NAMESPACE_LABELS } from "../../lib/pod-security";
 import { SharedVolume } from "../../constructs/shared-volume";
 import { errorOf, find, image, kindsAndNames, objects, testChart } from "../support/chart";
 
@@ -27,14 +28,14 @@ describe("Namespace", () => {
     expect(namespace.metadata).toEqual({
       name: "shop",
       labels: {
-        ...POD_SECURITY_LABELS,
+        ...RESTRICTED_NAMESPACE_LABELS,
         "app.kubernetes.io/instance": "web",
         "app.kubernetes.io/managed-by": "slipway",
         "app.kubernetes.io/part-of": "web",
       },
       annotations: { "argocd.argoproj.io/sync-options": "Prune=false,Delete=false" },
     });
-    expect(POD_SECURITY_LABELS).toEqual({
+    expect(RESTRICTED_NAMESPACE_LABELS).toEqual({
       "pod-security.kubernetes.io/enforce": "restricted",
       "pod-security.kubernetes.io/enforce-version": "latest",
       "pod-security.kubernetes.io/warn": "restricted",
