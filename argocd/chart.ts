@@ -61,7 +61,6 @@ function applicationSettings(app: PlannedApplication, argocdNamespace: string): 
     argocdNamespace,
     sync: {
       automated: s.automated,
-      createNamespace: app.createNamespace,
       serverSideApply: s.serverSideApply,
       retry: s.retry,
       deletionProtection: s.deletionProtection,

@@ -43,10 +43,8 @@ export interface PlannedApplication {
   readonly links: ArgoCdSettings["links"];
   readonly publicURL: string;
   readonly folderURL?: string;
-  /** The folder renders the stack's Namespace, so Argo CD syncs it like any object. */
+  /** The folder renders the stack's Namespace, so Argo CD syncs it like any object and never creates it. */
   readonly rendersNamespace: boolean;
-  /** Argo CD creates the namespace: the environment asks for it and the folder does not render it. */
-  readonly createNamespace: boolean;
   readonly namespacedKinds: readonly GroupKind[];
   readonly clusterResources: readonly ClusterResource[];
 }
@@ -76,7 +74,6 @@ const TEMPLATE_SETTINGS = [
   "source",
   "clusterRef",
   "automated",
-  "createNamespace",
   "serverSideApply",
   "retry",
   "revisionHistoryLimit",
@@ -194,9 +191,6 @@ function planApplication(env: Environment, target: ArgoCdTarget): PlannedApplica
   const settings = env.data.argocd;
   const overrides: StackArgoCdSettings | undefined = settings.stacks[target.stack];
   const { server, name } = env.data.cluster;
-  // One owner per object: a Namespace the folder renders is synced like any object, not created beside it.
-  const renders = rendersNamespace(target);
-  const createNamespace = settings.createNamespace && !renders;
   return {
     env,
     settings,
@@ -207,13 +201,9 @@ function planApplication(env: Environment, target: ArgoCdTarget): PlannedApplica
     links: { ...settings.links, ...overrides?.links },
     publicURL: `https://${target.hosts[0]}`,
     folderURL: folderURL(settings.repoURL, settings.targetRevision, target.path, settings.browseURL),
-    rendersNamespace: renders,
-    createNamespace,
+    rendersNamespace: rendersNamespace(target),
     namespacedKinds: namespacedKinds(target.resources),
-    clusterResources: [
-      ...clusterResources(target.resources),
-      ...(createNamespace ? [{ group: "", kind: "Namespace", name: target.namespace }] : []),
-    ],
+    clusterResources: clusterResources(target.resources),
   };
 }
 

@@ -6,8 +6,7 @@
  * One Argo CD instance, on a management cluster, manages every environment's cluster: its objects live in
  * one namespace there, so every environment file must name the same `argocd.namespace`.
  *
- * Defaults are the safe choice: manual sync without retries, deletion protected, no resources finalizer,
- * no namespace creation. An environment that wants more (staging: automated sync) says so in its file.
+ * Defaults are the safe choice: manual sync without retries, deletion protected, no resources finalizer. An environment that wants more (staging: automated sync) says so in its file.
  * Every behaviour relied on here is cited in docs/argocd.md against Argo CD 3.5.0, the minimum version.
  */
 import { z } from "zod";
@@ -221,10 +220,6 @@ export const ArgoCdSettings = z
       .enum(["kustomize", "directory"])
       .default("kustomize")
       .describe("Read dist/<env>/<stack> through its kustomization.yaml, or as a plain folder of manifests."),
-    createNamespace: z
-      .boolean()
-      .default(false)
-      .describe("Argo CD creates the stacks' namespaces (CreateNamespace=true) where a stack does not render its own Namespace."),
     automated: Automated.optional(),
     serverSideApply: z.boolean().default(false).describe("Apply server-side (objects too large for client-side apply)."),
     retry: Retry.optional(),

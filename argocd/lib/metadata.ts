@@ -5,7 +5,7 @@
  */
 import { LABEL } from "../../constructs/lib/labels";
 import { ARGOCD_SYNC_OPTIONS } from "../../constructs/lib/data-protection";
-import { SYNC_WAVE_ANNOTATION } from "../../constructs/lib/sync-waves";
+import { SYNC_WAVE_ANNOTATION } from "../../constructs/lib/roles";
 import { DEFAULT_ARGOCD_NAMESPACE, type Link, type Notification } from "../../environments/argocd";
 
 export const IN_CLUSTER = "https://kubernetes.default.svc";

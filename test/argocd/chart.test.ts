@@ -191,12 +191,16 @@ describe("defect 3: one AppProject per stack × environment", () => {
     });
     const p = (chart.toJson() as KubeObject[]).find((o) => o.kind === "AppProject" && o.metadata.name === "web-prod")!;
     expect(projectAllows(p, pdb, false)).toBe(true);
-    expect(at(p, "spec", "clusterResourceWhitelist")).toEqual([{ group: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "shop-reader" }]);
+    expect(at(p, "spec", "clusterResourceWhitelist")).toEqual([
+      { group: "", kind: "Namespace", name: "shop" },
+      { group: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "shop-reader" },
+    ]);
   });
 
-  test("a namespace Argo CD creates is the only cluster-scoped object allowed, and by its name", () => {
+  test("the stack's own Namespace, which its folder renders, is the only cluster-scoped object allowed, by its name", () => {
     expect(at(project("web-staging"), "spec", "clusterResourceWhitelist")).toEqual([{ group: "", kind: "Namespace", name: "web-staging" }]);
-    expect(at(project("web-prod"), "spec", "clusterResourceWhitelist")).toEqual([]);
+    expect(at(project("web-prod"), "spec", "clusterResourceWhitelist")).toEqual([{ group: "", kind: "Namespace", name: "shop" }]);
+    expect(projectAllows(project("web-prod"), { apiVersion: "v1", kind: "Namespace", metadata: { name: "web-staging" } }, true)).toBe(false);
   });
 
   test("the prod freeze is matched by prod's namespace and cluster together, and only prod's project has it", () => {
@@ -231,7 +235,7 @@ describe("defect 3: one AppProject per stack × environment", () => {
         ],
       },
     ]);
-    expect(at(project("web-dev"), "spec", "roles", 0, "groups")).toEqual([]);
+    expect(at(project("web-dev"), "spec", "roles", 0, "groups")).toEqual(["shop-developers"]);
   });
 });
 
@@ -348,23 +352,13 @@ describe("every Application", () => {
     expect(at(app("web-staging"), "spec", "ignoreDifferences")).toBeUndefined();
   });
 
-  test("a namespace Argo CD creates is labelled for Pod Security; one it does not create is left alone", () => {
-    expect(at(app("web-staging"), "spec", "syncPolicy", "syncOptions")).toContain("CreateNamespace=true");
-    expect(at(app("web-staging"), "spec", "syncPolicy", "managedNamespaceMetadata", "labels", "pod-security.kubernetes.io/enforce")).toBe("restricted");
-    expect(at(app("web-prod"), "spec", "syncPolicy", "syncOptions")).not.toContain("CreateNamespace=true");
-    expect(at(app("web-prod"), "spec", "syncPolicy", "managedNamespaceMetadata")).toBeUndefined();
-  });
-
-  test("a Namespace the stack renders has one owner: Argo CD syncs it, and neither creates nor labels it beside", () => {
-    const staging = fixtureEnv("staging");
-    const [web] = targetsOf([staging]);
-    const namespace = { apiVersion: "v1", kind: "Namespace", metadata: { name: "web-staging" } };
-    const chart = new ArgoCdChart(Testing.app(), "argocd", { environments: [staging], targets: [{ ...web, resources: [...resourcesOf([namespace]), ...web.resources] }] });
-    const out = chart.toJson() as KubeObject[];
-    const application = find(out, "Application", "web-staging");
-    expect(at(application, "spec", "syncPolicy", "syncOptions")).not.toContain("CreateNamespace=true");
-    expect(at(application, "spec", "syncPolicy", "managedNamespaceMetadata")).toBeUndefined();
-    expect(at(find(out, "AppProject", "web-staging"), "spec", "clusterResourceWhitelist")).toEqual([{ group: "", kind: "Namespace", name: "web-staging" }]);
+  test("the Namespace each stack renders has one owner: Argo CD syncs it, and neither creates nor labels it beside", () => {
+    for (const a of stackApps) {
+      expect([a.metadata.name, at(a, "spec", "syncPolicy", "syncOptions")]).toEqual([a.metadata.name, expect.not.arrayContaining(["CreateNamespace=true"])]);
+      expect(at(a, "spec", "syncPolicy", "managedNamespaceMetadata")).toBeUndefined();
+    }
+    const namespaces = targetsOf(fixtureEnvs()).map((t) => t.resources.filter((r) => r.kind === "Namespace").map((r) => r.name));
+    expect(namespaces).toEqual([["web-dev"], ["shop"], ["web-staging"]]);
   });
 });
 

@@ -9,7 +9,7 @@ import { parseAllDocuments } from "yaml";
 import { isClusterScoped } from "../../argocd/index";
 import { loadEnvironments, type Environment } from "../../environments/index";
 import type { KubeObject } from "../../lib/kube-object";
-import { stackSettings } from "../../stacks/settings";
+import { stackSettings } from "../support/stacks";
 import { at, coverageProblems, effectiveApplications, type EffectiveApplication, projectAllows } from "./support/argo";
 
 const ROOT = join(__dirname, "../..");

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { z } from "zod";
 import { ArgoCdSettings } from "../../environments/argocd";
 import { ConfigError, loadEnvironments, parseEnvironment } from "../../environments/index";
-import { stackSettings } from "../../stacks/settings";
+import { stackSettings } from "../support/stacks";
 import { FIXTURES } from "./support/argo";
 
 const FILE = "environments/prod.yaml";
@@ -42,7 +42,6 @@ describe("environment schema: argocd", () => {
       clusterRef: "server",
       delivery: "applications",
       source: "kustomize",
-      createNamespace: false,
       serverSideApply: false,
       retry: { limit: 0, refresh: false, backoff: { duration: "5s", factor: 2, maxDuration: "3m" } },
       revisionHistoryLimit: 10,

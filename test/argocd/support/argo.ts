@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { ApiObject, App, Testing } from "cdk8s";
 import { parse, stringify } from "yaml";
 import { parseEnvironment, type Environment } from "../../../environments/index";
-import { stackSettings } from "../../../stacks/settings";
+import { stacks, stackSettings } from "../../support/stacks";
 import { buildStacks } from "../../../render/build";
 import { ArgoCdChart, type ArgoCdChartProps, type ArgoCdTarget, type RenderedResource } from "../../../argocd/index";
 import type { KubeObject } from "../../../lib/kube-object";
@@ -31,7 +31,7 @@ export function resourcesOf(objects: readonly KubeObject[]): RenderedResource[] 
 
 /** What the render pipeline reports: one target per stack of every environment, with the objects it renders. */
 export function targetsOf(environments: readonly Environment[]): ArgoCdTarget[] {
-  return buildStacks(new App(), environments).map((s) => ({
+  return buildStacks(new App(), environments, stacks).map((s) => ({
     env: s.env,
     stack: s.stack,
     namespace: s.namespace,
