@@ -129,38 +129,39 @@ class BaseRenderFailed extends Error {}
 
 async function run(args: Args, io: DiffIo): Promise<string> {
   const started = performance.now();
+  const envNames = environmentNames(join(io.cwd, "environments"));
+  // Everything that can be wrong with the arguments is found before the render.
+  const unknown = args.envs ? unknownEnvironments(envNames, args.envs, "environments") : [];
+  if (unknown.length) throw new UsageError(unknown.join("\n"));
+  const base = args.envs ? undefined : baseCommit(io.cwd, args.base);
   const scratch = mkdtempSync(join(tmpdir(), "slipway-diff-"));
   try {
     const headDir = join(scratch, "head");
     await synth({ root: io.cwd, outDir: headDir });
     const headTexts = readFolder(headDir);
     const head = parseTexts(headTexts);
-    const envNames = environmentNames(join(io.cwd, "environments"));
 
     let report: DiffReport;
     let source: string;
-    if (args.envs) {
-      const unknown = unknownEnvironments(envNames, args.envs, "environments");
-      if (unknown.length) throw new UsageError(unknown.join("\n"));
-      const [a, b] = args.envs;
+    if (!base) {
+      const [a, b] = args.envs!;
       report = { title: `${a} → ${b}: what differs between the two environments (working tree)`, groups: diffEnvironments(head, a, b), risks: [], notes: [] };
-      source = "working tree";
+      source = `${a} → ${b}`;
     } else {
-      const { commit, label } = baseCommit(io.cwd, args.base);
-      const short = commit.slice(0, 7);
-      const baseTexts = args.renderBase ? renderCommit(io.cwd, commit, scratch) : readTreeAt(io.cwd, commit, OUTPUT);
-      if (!baseTexts.size) throw new UsageError(`${label} (${short}) has no committed ${OUTPUT}/: pass --render-base to render its sources`);
+      const short = base.commit.slice(0, 7);
+      const baseTexts = args.renderBase ? renderCommit(io.cwd, base.commit, scratch) : readTreeAt(io.cwd, base.commit, OUTPUT);
+      if (!baseTexts.size) throw new UsageError(`${base.label} (${short}) has no committed ${OUTPUT}/: pass --render-base to render its sources`);
       const groups = diffTrees(parseTexts(baseTexts), head);
       const digests = new Map(envNames.map((n) => [n, readEnvFile(io.cwd, n).requireDigests]));
       const notes = sameTexts(readFolder(join(io.cwd, OUTPUT)), headTexts)
         ? []
         : [`the working tree's ${OUTPUT}/ is not what its sources render: run \`npm run synth\` and commit ${OUTPUT}/ (CI fails until then)`];
       const how = args.renderBase ? "rendered from its sources" : `committed ${OUTPUT}/`;
-      report = { title: `${label} @ ${short} (${how}) → working tree`, groups, risks: findRisks(groups, (env) => digests.get(env) ?? false), notes };
-      source = `${label} @ ${short}, ${how}`;
+      report = { title: `${base.label} @ ${short} (${how}) → working tree`, groups, risks: findRisks(groups, (env) => digests.get(env) ?? false), notes };
+      source = `${base.label} @ ${short}, ${how} → working tree`;
     }
     io.stdout((args.format === "markdown" ? formatMarkdown(report) : formatText(report)).trimEnd());
-    return `diff: ${source} → working tree in ${((performance.now() - started) / 1000).toFixed(2)} s`;
+    return `diff: ${source} in ${((performance.now() - started) / 1000).toFixed(2)} s`;
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
