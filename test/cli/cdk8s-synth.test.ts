@@ -1,0 +1,15 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { readTree } from "../support/tree";
+
+const ROOT = join(__dirname, "../..");
+
+test("`cdk8s synth`, as cdk8s users and CI run it, renders exactly the committed dist/ (cdk8s-cli is a pinned devDependency)", () => {
+  const out = join(mkdtempSync(join(tmpdir(), "slipway-cdk8s-")), "dist");
+  const result = spawnSync(join(ROOT, "node_modules/.bin/cdk8s"), ["synth", "--no-check-upgrade", "--output", out], { cwd: ROOT, encoding: "utf8" });
+  expect([result.status, result.stderr]).toEqual([0, ""]);
+  expect(result.stdout).toMatch(/^Synthesizing application\n/);
+  expect(readTree(out)).toEqual(readTree(join(ROOT, "dist")));
+});
