@@ -9,7 +9,9 @@ const ROOT = join(__dirname, "../..");
 test("`cdk8s synth`, as cdk8s users and CI run it, renders exactly the committed dist/ (cdk8s-cli is a pinned devDependency)", () => {
   const out = join(mkdtempSync(join(tmpdir(), "slipway-cdk8s-")), "dist");
   const result = spawnSync(join(ROOT, "node_modules/.bin/cdk8s"), ["synth", "--no-check-upgrade", "--output", out], { cwd: ROOT, encoding: "utf8" });
-  expect([result.status, result.stderr]).toEqual([0, ""]);
+  // On Node 22+, cdk8s-cli's own dependencies use the deprecated `punycode` module: Node's warning is all it may print.
+  const stderr = result.stderr.split("\n").filter((l) => l && !/\[DEP0040\] DeprecationWarning: The `punycode` module|--trace-deprecation/.test(l));
+  expect([result.status, stderr]).toEqual([0, []]);
   expect(result.stdout).toMatch(/^Synthesizing application\n/);
   expect(readTree(out)).toEqual(readTree(join(ROOT, "dist")));
 });
