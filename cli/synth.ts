@@ -13,7 +13,7 @@ import { collectFiles, folderOf, foldersOf, renderTexts, type Folder, type Outpu
 import type { RenderedFile } from "../lib/kube-object";
 import { writeOutput } from "../render/write";
 import { stackSettings } from "../stacks/settings";
-import { DEFAULT_PROFILE, formatReport, validate, type Profile, type ValidationReport } from "../validation";
+import { DEFAULT_PROFILE, formatFindings, formatReport, validate, type Profile, type ValidationReport } from "../validation";
 
 /** The folder of dist/ that holds the Argo CD objects. */
 export const ARGOCD_FOLDER = "argocd";
@@ -162,6 +162,8 @@ export async function main(argv: readonly string[], beforeWrite?: () => Promise<
     if (!args.quiet) {
       for (const { folder, objects } of result.folders) console.log(`  ${folder.padEnd(24)} ${String(objects).padStart(4)} objects`);
     }
+    // Every warning and waiver the gate accepted is listed, so none passes unseen.
+    for (const line of formatFindings(result.report, { root: args.outDir })) console.log(line);
     const { warnings, allowed } = result.report.counts;
     // Since process start, so module loading counts too.
     const seconds = process.uptime().toFixed(2);

@@ -47,6 +47,13 @@ export const ENV_VAR_NAME: Format = {
   expected: "an environment variable name (letters, digits and '_', not starting with a digit)",
 };
 
+/** IANA_SVC_NAME: a container port's name, and a Service targetPort or NetworkPolicy port given by name. */
+export const PORT_NAME: Format = {
+  pattern: /^(?=.*[a-z])(?!.*--)[a-z0-9]([a-z0-9-]*[a-z0-9])?$/,
+  maxLength: 15,
+  expected: "an IANA service name (at most 15 lower-case letters, digits and single '-', with at least one letter)",
+};
+
 /** A key of a ConfigMap or Secret. */
 export const DATA_KEY: Format = {
   pattern: /^[-._a-zA-Z0-9]+$/,

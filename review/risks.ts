@@ -6,7 +6,8 @@
 import { byCodePoint } from "../lib/order";
 import { quantityBytes } from "../lib/quantity";
 import type { KubeObject } from "../lib/kube-object";
-import { DIGEST, parseImage } from "../validation/lib/images";
+import { IMAGE_DIGEST, matches } from "../lib/formats";
+import { parseImage } from "../validation/lib/images";
 import { containers, effectiveSecurity, label, podSpec, type Container, type PodSpec } from "../validation/lib/pods";
 import { at, list, record, text } from "../validation/lib/values";
 import type { Group } from "./objects";
@@ -234,7 +235,7 @@ const imagesWithoutDigest: Check = ({ status, before, after }, { requiresDigests
     const image = text(c.container.image);
     if (!image || oldImages.has(image)) return [];
     const { digest } = parseImage(image);
-    return digest && DIGEST.test(digest) ? [] : [`${label(c)}: image ${image} has no digest, but this environment pins images by digest (policy.requireImageDigests)`];
+    return digest && matches(IMAGE_DIGEST, digest) ? [] : [`${label(c)}: image ${image} has no digest, but this environment pins images by digest (policy.requireImageDigests)`];
   });
 };
 

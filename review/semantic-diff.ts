@@ -10,7 +10,7 @@ import { structuredPatch } from "diff";
 import type { KubeObject, RenderedFile } from "../lib/kube-object";
 import { byCodePoint } from "../lib/order";
 import { field, record } from "../validation/lib/values";
-import { CREDENTIAL_NAME } from "../validation/policies/no-plaintext-credentials";
+import { isCredentialName } from "../validation/policies/no-plaintext-credentials";
 import { placeObjects, type Group, type PlacedGroup, type PlacedObject } from "./objects";
 
 export type Status = "added" | "removed" | "changed";
@@ -57,10 +57,10 @@ type Segment = string | number;
 function isSecretField(kind: string, segments: readonly Segment[]): boolean {
   const [first, second] = segments;
   if (kind === "Secret") return first === "data" || first === "stringData";
-  if (kind === "ConfigMap" && (first === "data" || first === "binaryData")) return typeof second === "string" && CREDENTIAL_NAME.test(second);
+  if (kind === "ConfigMap" && (first === "data" || first === "binaryData")) return typeof second === "string" && isCredentialName(second);
   const env = segments.lastIndexOf("env");
   const name = segments[env + 1];
-  return env >= 0 && typeof name === "string" && CREDENTIAL_NAME.test(name) && segments[env + 2] === "value";
+  return env >= 0 && typeof name === "string" && isCredentialName(name) && segments[env + 2] === "value";
 }
 
 const URL_CREDENTIALS = /(\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)[^\s@/]+@/gi;

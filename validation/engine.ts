@@ -5,13 +5,14 @@
  */
 import { posix } from "node:path";
 import type { KubeObject, RenderedFile } from "../lib/kube-object";
+import { byCodePoint } from "../lib/order";
 import type { AllowedFinding, Finding, Profile, Rule, Severity, ValidationReport, Violation } from "./types";
 import { checkSchema } from "./schema";
 import { scanCredentials } from "./credentials";
 import { ALLOW_FIELD, parseAllowances } from "./exceptions";
 import { RULES } from "./policies";
 import { Scope, namespaceOf } from "./lib/scope";
-import { at, record, text } from "./lib/values";
+import { at, field, record, text } from "./lib/values";
 
 export interface ValidateOptions {
   /** The strictness for a file, by its path (e.g. from `environments/<env>.yaml` for `prod/...`). */
@@ -29,20 +30,40 @@ interface Entry {
   readonly path: string;
   readonly object: KubeObject;
   readonly isObject: boolean;
+  /** Where the object sits in its document: "" for the document itself, `items[2]` for an item of a List. */
+  readonly at: string;
+}
+
+/**
+ * The objects of one document: the items of a List, as Argo CD applies them (any object whose `items` is a
+ * list, `obj.IsList()`; `items: null` without spec or status is an empty list), or the document itself.
+ */
+function objectsOf(document: KubeObject): { object: KubeObject; at: string }[] {
+  const o = record(document);
+  if (Array.isArray(o?.items)) return o.items.map((item: KubeObject, i) => ({ object: item, at: field("items", i) }));
+  if (o && o.items === null && !("spec" in o) && !("status" in o)) return [];
+  return [{ object: document, at: "" }];
+}
+
+/** A field path inside an object, prefixed with where the object sits in its document. */
+function within(prefix: string, path: string): string {
+  if (!prefix) return path;
+  return !path ? prefix : path.startsWith("[") ? prefix + path : `${prefix}.${path}`;
 }
 
 export async function validate(files: readonly RenderedFile[], options: ValidateOptions): Promise<ValidationReport> {
   const rules = options.rules ?? RULES;
-  const judged = [...files].filter((f) => !isKustomization(f.path)).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const judged = files.filter((f) => !isKustomization(f.path)).sort((a, b) => byCodePoint(a.path, b.path));
   const entries: Entry[] = judged.flatMap((file) =>
-    file.objects.map((object) => ({ path: file.path, object, isObject: record(object) !== undefined })),
+    file.objects.flatMap(objectsOf).map(({ object, at }) => ({ path: file.path, object, at, isObject: record(object) !== undefined })),
   );
   const [schemaViolations, credentials] = await Promise.all([
     Promise.all(entries.map((e) => checkSchema(e.object))),
     scanCredentials(entries.map((e) => e.object)),
   ]);
-  const scopes = buildScopes(entries);
-  const known = new Set(rules.map((r) => r.id));
+  const scopes = scopesBy(entries, scopeKey);
+  const folders = scopesBy(entries, (e) => posix.dirname(e.path));
+  const byId = new Map(rules.map((r) => [r.id, r]));
   const profiles = new Map<string, Profile>();
   const findings: Finding[] = [];
   const allowed: AllowedFinding[] = [];
@@ -53,21 +74,21 @@ export async function validate(files: readonly RenderedFile[], options: Validate
       kind: text(record(entry.object)?.kind) ?? "<no kind>",
       name: text(at(entry.object, "metadata", "name")) ?? "<no name>",
       ...(entry.isObject && namespaceOf(entry.object) ? { namespace: namespaceOf(entry.object) } : {}),
-      field: v.field,
+      field: within(entry.at, v.field),
       rule,
       severity,
       message: v.message,
     });
     for (const v of schemaViolations[i]!) findings.push(finding("schema", "error", v));
     if (!entry.isObject) return;
-    const { allowances, problems } = parseAllowances(entry.object, known);
+    const { allowances, problems } = parseAllowances(entry.object, byId);
     for (const v of problems) findings.push(finding("allow-annotation", "error", v));
     let profile = profiles.get(entry.path);
     if (!profile) {
       profile = options.profileFor(entry.path);
       profiles.set(entry.path, profile);
     }
-    const context = { profile, scope: scopes.get(scopeKey(entry))!, credentials: credentials[i]! };
+    const context = { profile, scope: scopes.get(scopeKey(entry))!, folder: folders.get(posix.dirname(entry.path))!, credentials: credentials[i]! };
     const used = new Set<string>();
     for (const rule of rules) {
       const allowance = allowances.find((a) => a.rule === rule.id);
@@ -102,18 +123,15 @@ function scopeKey(entry: Entry): string {
   return `${posix.dirname(entry.path)}\u0000${namespaceOf(entry.object)}`;
 }
 
-function buildScopes(entries: readonly Entry[]): Map<string, Scope> {
+/** The objects grouped by `key` (folder and namespace, or folder), each group indexed once as a Scope. */
+function scopesBy(entries: readonly Entry[], key: (entry: Entry) => string): Map<string, Scope> {
   const grouped = new Map<string, KubeObject[]>();
   for (const e of entries) {
     if (!e.isObject) continue;
-    const key = scopeKey(e);
-    const same = grouped.get(key);
+    const k = key(e);
+    const same = grouped.get(k);
     if (same) same.push(e.object);
-    else grouped.set(key, [e.object]);
+    else grouped.set(k, [e.object]);
   }
-  const scopes = new Map<string, Scope>();
-  for (const [key, objects] of grouped) {
-    scopes.set(key, new Scope(namespaceOf(objects[0]!), objects));
-  }
-  return scopes;
+  return new Map([...grouped].map(([k, objects]) => [k, new Scope(namespaceOf(objects[0]!), objects)]));
 }

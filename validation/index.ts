@@ -4,7 +4,7 @@
  * `npm run validate [path]`; documented in docs/validation.md.
  */
 export { validate, isKustomization, type ValidateOptions } from "./engine";
-export { formatReport, type FormatOptions } from "./report";
+export { formatFindings, formatReport, type FormatOptions } from "./report";
 export { RULES, RULE_GROUPS } from "./policies";
 export { ALLOW_ANNOTATION } from "./exceptions";
 export * from "./types";

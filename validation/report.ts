@@ -21,7 +21,11 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
 
-export function formatReport(report: ValidationReport, options: FormatOptions = {}): string {
+/**
+ * The findings tree and the allowed exceptions, without the summary line: what `npm run synth` prints
+ * after a render that passed with warnings or waivers, so every one of them is seen.
+ */
+export function formatFindings(report: ValidationReport, options: FormatOptions = {}): string[] {
   const show = (path: string) => (options.root ? posix.join(options.root, path) : path);
   const line = (f: Finding) => `${show(f.path)}: ${f.kind}/${f.name}: ${f.field || "(object)"}: ${f.message}`;
   const out: string[] = [];
@@ -57,6 +61,11 @@ export function formatReport(report: ValidationReport, options: FormatOptions = 
       out.push(`    reason: ${a.reason}`);
     }
   }
+  return out;
+}
+
+export function formatReport(report: ValidationReport, options: FormatOptions = {}): string {
+  const out = formatFindings(report, options);
   const { errors, warnings, allowed, objects, files } = report.counts;
   if (out.length) out.push("");
   out.push(

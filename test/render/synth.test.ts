@@ -6,7 +6,7 @@ import { buildSync } from "esbuild";
 import { ApiObject, Chart, Testing } from "cdk8s";
 import { synth, TypeCheckFailed, validateFiles, ValidationFailed } from "../../cli/synth";
 import { collectFiles } from "../../render/files";
-import { runValidateCli } from "../../validation/cli";
+import { runValidateCli } from "../../cli/validate";
 import { DEFAULT_PROFILE } from "../../validation";
 import { ConfigError } from "../../environments";
 import { kubectl } from "../support/kubectl";

@@ -1,8 +1,9 @@
 /**
  * Exceptions: only through the object's own `slipway.dev/allow` annotation, one `<rule-id>: <reason>`
- * entry per line (or separated by ';'), the reason mandatory; every waived finding is listed in the report.
+ * entry per line (or separated by ';'), the reason a sentence; the Pod Security and secret rules cannot be
+ * waived; every waived finding is listed in the report.
  */
-import { formatReport } from "../../validation";
+import { formatReport, RULE_GROUPS } from "../../validation";
 import { checkObjects, lines } from "./support";
 
 const REASON = "nginx writes its pid file to /run; the image is rebuilt without it in SHOP-123";
@@ -41,12 +42,12 @@ describe("slipway.dev/allow", () => {
   });
 
   test("several entries, separated by newlines or ';'", async () => {
-    const report = await checkObjects([pod("probes: a one-shot debug pod\nown-service-account: uses the default account on purpose; no-automount-token: same")]);
+    const report = await checkObjects([pod("probes: a one-shot debug pod\nown-service-account: uses the default account on purpose; no-automount-token: it lists pods; read-only")]);
     expect(report.allowed.map((a) => `${a.rule}: ${a.reason}`)).toEqual([
       "probes: a one-shot debug pod",
       "probes: a one-shot debug pod",
       "own-service-account: uses the default account on purpose",
-      "no-automount-token: same",
+      "no-automount-token: it lists pods; read-only",
     ]);
     expect(lines(report.findings, "allow-annotation")).toEqual([]);
   });
@@ -60,18 +61,48 @@ describe("slipway.dev/allow", () => {
     expect(report.allowed).toEqual([]);
   });
 
+  test("a reason that is not a sentence is an error and waives nothing", async () => {
+    const report = await checkObjects([pod("read-only-root-filesystem: .\nprobes: legacy\nmemory-limit: n/a, tbd")]);
+    expect(lines(report.findings, "allow-annotation")).toEqual([
+      "Pod/web: metadata.annotations[\"slipway.dev/allow\"]: entry 'read-only-root-filesystem' gives the reason \".\", which says nothing; expected a sentence of at least 3 words on why this object is exempt",
+      "Pod/web: metadata.annotations[\"slipway.dev/allow\"]: entry 'probes' gives the reason \"legacy\", which says nothing; expected a sentence of at least 3 words on why this object is exempt",
+      "Pod/web: metadata.annotations[\"slipway.dev/allow\"]: entry 'memory-limit' gives the reason \"n/a, tbd\", which says nothing; expected a sentence of at least 3 words on why this object is exempt",
+    ]);
+    expect(report.allowed).toEqual([]);
+    expect(lines(report.findings, "probes")).toHaveLength(2);
+  });
+
+  test("the Pod Security and secret rules cannot be waived: the waiver is an error and the finding stays", async () => {
+    const report = await checkObjects([pod("run-as-non-root: the image still runs as root until SHOP-9\nno-secret-data: the chart ships a default token")]);
+    expect(lines(report.findings, "allow-annotation")).toEqual([
+      "Pod/web: metadata.annotations[\"slipway.dev/allow\"]: rule 'run-as-non-root' cannot be waived: fix the object instead",
+      "Pod/web: metadata.annotations[\"slipway.dev/allow\"]: rule 'no-secret-data' cannot be waived: fix the object instead",
+    ]);
+    expect(lines(report.findings, "run-as-non-root")).toEqual([
+      "Pod/web: spec.containers[0].securityContext.runAsNonRoot: container 'web': expected true (here or on the pod), got nothing",
+    ]);
+    expect(report.allowed).toEqual([]);
+  });
+
+  test("exactly the Pod Security 'restricted' and Secrets groups are not waivable", () => {
+    const unwaivable = RULE_GROUPS.map((g) => [g.title, g.rules.filter((r) => !r.waivable).length, g.rules.length]);
+    expect(unwaivable).toEqual(
+      RULE_GROUPS.map((g) => [g.title, ["Pod Security Standards (restricted)", "Secrets"].includes(g.title) ? g.rules.length : 0, g.rules.length]),
+    );
+  });
+
   test("an unknown rule id, a malformed entry and the schema pass are errors", async () => {
     const report = await checkObjects([pod("read-only-rootfs: typo\nschema: trust me\nRead Only: no")]);
     expect(lines(report.findings, "allow-annotation")).toEqual([
       "Pod/web: metadata.annotations[\"slipway.dev/allow\"]: unknown rule 'read-only-rootfs'; expected a rule id from docs/validation.md",
-      "Pod/web: metadata.annotations[\"slipway.dev/allow\"]: rule 'schema' cannot be waived",
+      "Pod/web: metadata.annotations[\"slipway.dev/allow\"]: rule 'schema' cannot be waived: fix the object instead",
       "Pod/web: metadata.annotations[\"slipway.dev/allow\"]: entry 'Read Only: no' is not '<rule-id>: <reason>'",
     ]);
     expect(report.findings.find((f) => f.rule === "allow-annotation")?.severity).toBe("error");
   });
 
   test("an entry for a rule that reports nothing is a warning to remove it", async () => {
-    const report = await checkObjects([pod("no-ssh-port: legacy")]);
+    const report = await checkObjects([pod("no-ssh-port: the legacy image exposed sshd")]);
     expect(report.findings.filter((f) => f.rule === "allow-annotation").map((f) => [f.severity, f.message])).toEqual([
       ["warning", "allows 'no-ssh-port' but that rule reports nothing on this object; remove the entry"],
     ]);

@@ -59,8 +59,8 @@ const EXPECTED: Record<string, string[]> = {
   ],
   "apparmor-profile": [
     "Deployment/web: spec.template.spec.securityContext.appArmorProfile.type: expected RuntimeDefault or Localhost, got \"Unconfined\"",
-    "Deployment/web: spec.template.spec.containers[0].securityContext.appArmorProfile.type: container 'web': expected RuntimeDefault or Localhost, got \"Unconfined\"",
     "Deployment/web: spec.template.metadata.annotations[\"container.apparmor.security.beta.kubernetes.io/web\"]: expected runtime/default or localhost/<profile>, got \"unconfined\"",
+    "Deployment/web: spec.template.spec.containers[0].securityContext.appArmorProfile.type: container 'web': expected RuntimeDefault or Localhost, got \"Unconfined\"",
   ],
   "read-only-root-filesystem": [
     "Pod/web: spec.containers[0].securityContext.readOnlyRootFilesystem: container 'unset': expected true, got nothing",
@@ -175,6 +175,29 @@ const EXPECTED: Record<string, string[]> = {
     "NetworkPolicy/api: spec.ingress[1].from[2]: expected a peer naming its pods, namespace or address range, got ipBlock 0.0.0.0/0 (every address)",
     "NetworkPolicy/api: spec.egress[0].to: expected the peers this rule opens to, got nothing (every destination)",
   ],
+  "network-policy-selects-pods": [
+    "NetworkPolicy/api: spec.podSelector: expected to select the pods of a workload in namespace 'shop', got {app.kubernetes.io/name: apii}, which selects none: the policy opens nothing it was written for",
+    "NetworkPolicy/workers: spec.podSelector: expected to select the pods of a workload in namespace 'shop', got {app.kubernetes.io/component In (worker, scheduler)}, which selects none: the policy opens nothing it was written for",
+  ],
+  "service-reachable": [
+    "Service/api: spec.ports[0]: expected a NetworkPolicy in namespace 'shop' admitting traffic to port 8000 (http) of Deployment/api's pods, found none: they are isolated for ingress (NetworkPolicy default-deny, api), so every connection through this Service is dropped; add an ingress rule from its callers",
+    "Service/api: spec.ports[1]: expected a NetworkPolicy in namespace 'shop' admitting traffic to port 9090 (metrics) of Deployment/api's pods, found none: they are isolated for ingress (NetworkPolicy default-deny, api), so every connection through this Service is dropped; add an ingress rule from its callers",
+  ],
+  "no-open-egress": [
+    "NetworkPolicy/worker: spec.egress[0].to[0].ipBlock.cidr: expected the address range of the service it calls, got 0.0.0.0/0 (every IPv4 address)",
+    "NetworkPolicy/worker: spec.egress[0].to[1].ipBlock.cidr: expected the address range of the service it calls, got ::/0 (every IPv6 address)",
+    "NetworkPolicy/worker: spec.egress[1].to[0].ipBlock.cidr: expected the address range of the service it calls, got 10.0.0.0/0 (every IPv4 address)",
+  ],
+  "no-external-services": [
+    "Service/proxy: spec.type: expected ClusterIP (traffic enters through the Ingress), got \"LoadBalancer\": it opens the Service outside the Ingress's TLS and the NetworkPolicies",
+    "Service/admin: spec.type: expected ClusterIP (traffic enters through the Ingress), got \"NodePort\": it opens the Service outside the Ingress's TLS and the NetworkPolicies",
+    "Service/admin: spec.externalIPs: expected none, got [203.0.113.10]: the cluster would route traffic for these addresses to this Service (CVE-2020-8554)",
+  ],
+  "no-ingress-snippets": [
+    "Ingress/web: metadata.annotations[\"nginx.ingress.kubernetes.io/configuration-snippet\"]: expected no raw nginx configuration, got a snippet: it runs inside the shared ingress controller, which can read every Secret of the cluster",
+    "Ingress/web: metadata.annotations[\"nginx.ingress.kubernetes.io/server-snippet\"]: expected no raw nginx configuration, got a snippet: it runs inside the shared ingress controller, which can read every Secret of the cluster",
+    "Ingress/web: metadata.annotations[\"nginx.ingress.kubernetes.io/auth-snippet\"]: expected no raw nginx configuration, got a snippet: it runs inside the shared ingress controller, which can read every Secret of the cluster",
+  ],
   "ingress-tls": [
     "Ingress/plain: spec.tls: expected TLS for every host, got nothing",
     "Ingress/partial: spec.rules[1].host: expected 'www.shop.example.com' in spec.tls[].hosts, got no TLS entry for it",
@@ -199,9 +222,28 @@ const EXPECTED: Record<string, string[]> = {
     "StatefulSet/database: metadata.name: expected a CronJob in namespace (unset) annotated slipway.dev/backup-of: database, found none",
     "StatefulSet/mysql: metadata.name: expected a CronJob in namespace (unset) annotated slipway.dev/backup-of: mysql, found only suspended CronJob/mysql-backup",
   ],
+  "sync-wave-order": [
+    "Namespace/shop: metadata.annotations[\"argocd.argoproj.io/sync-wave\"]: in wave 0 but ServiceAccount 'api' needs it from wave -1: nothing can be created in a namespace before it exists; move it to wave -1 or earlier with argocd.argoproj.io/sync-wave: \"-1\"",
+    "ResourceQuota/shop: metadata.annotations[\"argocd.argoproj.io/sync-wave\"]: in wave 1 but ServiceAccount 'api' needs it from wave -1: a ResourceQuota applies only to what is created after it, so it comes first; move it to wave -1 or earlier with argocd.argoproj.io/sync-wave: \"-1\"",
+    "ConfigMap/api: metadata.annotations[\"argocd.argoproj.io/sync-wave\"]: in wave 3 but Deployment 'api' needs it from wave 2: a pod does not start until the ServiceAccount, ConfigMaps and Secrets it uses exist; move it to wave 2 or earlier with argocd.argoproj.io/sync-wave: \"2\"",
+    "SecretStore/vault: metadata.annotations[\"argocd.argoproj.io/sync-wave\"]: in wave 0 but ExternalSecret 'api-secrets' needs it from wave -1: an ExternalSecret fails until its store and generators exist; move it to wave -1 or earlier with argocd.argoproj.io/sync-wave: \"-1\"",
+    "PersistentVolumeClaim/uploads: metadata.annotations[\"argocd.argoproj.io/sync-wave\"]: in wave -1 but its first consumer, Deployment 'api', starts in wave 2: on WaitForFirstConsumer storage the claim stays Pending until a pod uses it, and Argo CD counts a Pending claim as Progressing and waits for it before any later wave, so the sync never gets there; move it to wave 2 with argocd.argoproj.io/sync-wave: \"2\"",
+    "PersistentVolumeClaim/scratch: metadata.annotations[\"argocd.argoproj.io/sync-wave\"]: in wave 4 but Deployment 'api' needs it from wave 2: its pods stay Pending without the claim and Argo CD waits for them, so the claim is never created; move it to wave 2 with argocd.argoproj.io/sync-wave: \"2\"",
+    "Job/seed: metadata.annotations[\"argocd.argoproj.io/sync-wave\"]: in wave 2, the same wave as StatefulSet 'database': it connects to it (NetworkPolicy 'seed'), and a Job runs once and fails if its server is not serving yet; move it to wave 3 or later with argocd.argoproj.io/sync-wave: \"3\"",
+    "Job/migrate: metadata.annotations[\"argocd.argoproj.io/hook\"]: in the PreSync phase (wave 0), before ConfigMap 'api' (wave 3): a pod does not start until the ServiceAccount, ConfigMaps and Secrets it uses exist; make it a Sync hook (argocd.argoproj.io/hook: Sync) in wave 3 or later",
+    "PersistentVolumeClaim/backups: metadata.annotations[\"argocd.argoproj.io/sync-wave\"]: in wave 0 but only CronJob 'backup' uses it, and that starts no pod when it syncs: on WaitForFirstConsumer storage the claim stays Pending until a pod uses it, and Argo CD counts a Pending claim as Progressing and waits for it before any later wave; move it to the last wave (4) with argocd.argoproj.io/sync-wave: \"4\"",
+    "ConfigMap/flags: metadata.annotations[\"argocd.argoproj.io/sync-wave\"]: expected an integer such as \"2\", got \"two\": Argo CD ignores it and syncs the object in wave 0",
+  ],
+  "object-size": [
+    "ConfigMap/assets: metadata.annotations: expected at most 255.0 KiB of annotations once kubectl apply adds its kubectl.kubernetes.io/last-applied-configuration copy of the object, got 293.6 KiB (the object is 300616 bytes of JSON): the API server refuses it at sync; split it, or apply it server-side with argocd.argoproj.io/sync-options: ServerSideApply=true",
+    "ConfigMap/bundle: : expected at most 1 MiB (1048576 bytes), got 1064.5 KiB (1090040 bytes): more than a ConfigMap or Secret may hold, and close to etcd's 1.5 MiB request limit for any object; split it",
+  ],
   "no-secret-data": [
     "Secret/database-credentials: data: expected no data in a rendered Secret, got 2 key(s) (username, password); produce it with an ExternalSecret",
     "Secret/database-credentials: stringData: expected no stringData in a rendered Secret, got 1 key(s) (url); produce it with an ExternalSecret",
+  ],
+  "no-service-account-token-secrets": [
+    "Secret/ci-token: type: expected no long-lived token for ServiceAccount \"ci\", got type kubernetes.io/service-account-token: it never expires; pods get short-lived tokens through a projected volume",
   ],
   "no-credentials-in-values": [
     "ConfigMap/api: metadata.annotations[\"ci.example.com/token\"]: value looks like a credential (secretlint: github); keep it in the secret store and reference it through an ExternalSecret",
@@ -212,8 +254,13 @@ const EXPECTED: Record<string, string[]> = {
   "no-plaintext-credentials": [
     "Pod/api: spec.containers[0].env[0].value: container 'api': expected 'DATABASE_PASSWORD' from a Secret (valueFrom.secretKeyRef), got a literal value",
     "Pod/api: spec.containers[0].env[1].value: container 'api': expected 'STRIPE_API_KEY' from a Secret (valueFrom.secretKeyRef), got a literal value",
+    "Pod/api: spec.containers[0].env[3].value: container 'api': expected 'SMTP_PASS' from a Secret (valueFrom.secretKeyRef), got a literal value",
+    "Pod/api: spec.containers[0].env[4].value: container 'api': expected 'MYSQL_PWD' from a Secret (valueFrom.secretKeyRef), got a literal value",
+    "Pod/api: spec.containers[0].env[5].value: container 'api': expected 'GITHUB_TOKEN' from a Secret (valueFrom.secretKeyRef), got a literal value",
+    "Pod/api: spec.containers[0].env[6].value: container 'api': expected 'OAUTH_CLIENT_SECRET' from a Secret (valueFrom.secretKeyRef), got a literal value",
     "ConfigMap/api: data[\"admin-password\"]: expected no credential in a ConfigMap, got key 'admin-password'; keep it in a Secret produced by an ExternalSecret",
     "ConfigMap/api: data[\"jwt.secret\"]: expected no credential in a ConfigMap, got key 'jwt.secret'; keep it in a Secret produced by an ExternalSecret",
+    "ConfigMap/api: data.REDIS_PASS: expected no credential in a ConfigMap, got key 'REDIS_PASS'; keep it in a Secret produced by an ExternalSecret",
   ],
 };
 

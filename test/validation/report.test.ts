@@ -1,5 +1,5 @@
 /** The report: findings grouped environment → stack → rule, allowed exceptions, one summary line. */
-import { formatReport, type ValidationReport } from "../../validation";
+import { formatFindings, formatReport, type ValidationReport } from "../../validation";
 import { check, checkObjects } from "./support";
 
 const configMap = (name: string, data: Record<string, string>) => ({ apiVersion: "v1", kind: "ConfigMap", metadata: { name, namespace: "shop" }, data });
@@ -56,5 +56,35 @@ describe("formatReport", () => {
     ]);
     expect(report.findings).toEqual([]);
     expect(report.counts).toEqual({ files: 1, objects: 1, errors: 0, warnings: 0, allowed: 0 });
+  });
+
+  test("what synth prints after a render that passed: every accepted warning and waiver with its object and reason, no summary", () => {
+    const report: ValidationReport = {
+      findings: [{ path: "prod/web/api.yaml", kind: "HorizontalPodAutoscaler", name: "api", field: "spec.maxReplicas", rule: "hpa-bounds", severity: "warning", message: "m" }],
+      allowed: [
+        {
+          path: "prod/web/proxy.yaml",
+          kind: "Service",
+          name: "proxy",
+          field: "spec.type",
+          rule: "no-external-services",
+          severity: "error",
+          message: "expected ClusterIP",
+          reason: "the office VPN reaches it through a NodePort until SHOP-7",
+        },
+      ],
+      counts: { files: 2, objects: 2, errors: 0, warnings: 1, allowed: 1 },
+    };
+    expect(formatFindings(report, { root: "dist" })).toEqual([
+      "prod",
+      "  web",
+      "    hpa-bounds (warning)",
+      "      dist/prod/web/api.yaml: HorizontalPodAutoscaler/api: spec.maxReplicas: m",
+      "",
+      "Allowed by slipway.dev/allow (1)",
+      "  [no-external-services] dist/prod/web/proxy.yaml: Service/proxy: spec.type: expected ClusterIP",
+      "    reason: the office VPN reaches it through a NodePort until SHOP-7",
+    ]);
+    expect(formatFindings({ ...report, findings: [], allowed: [] })).toEqual([]);
   });
 });

@@ -18,5 +18,3 @@ export function parseImage(image: string): ImageParts {
     ...(digest !== undefined ? { digest } : {}),
   };
 }
-
-export const DIGEST = /^sha256:[a-f0-9]{64}$/;

@@ -1,7 +1,7 @@
 /** Where the pods are: the pod spec inside each workload kind, and the containers inside a pod spec. */
 import type { KubeObject } from "../../lib/kube-object";
 import type { Violation } from "../types";
-import { at, field, list, record, stringMap, text, type Json } from "./values";
+import { at, describe, field, list, record, stringMap, text, type Json } from "./values";
 
 /** Workloads that run pods continuously, as opposed to Jobs that run to completion. */
 const LONG_RUNNING = new Set(["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController"]);
@@ -94,14 +94,29 @@ export function containers(pod: PodSpec, types: readonly ContainerKind[] = ["ini
   return out;
 }
 
-/** What `check` finds in each container of the object's pod, in container order; nothing for objects that run no pods. */
-export function eachContainer(
-  object: KubeObject,
-  check: (c: Container, pod: PodSpec) => Violation | readonly Violation[] | undefined,
-  types?: readonly ContainerKind[],
-): Violation[] {
-  const pod = podSpec(object);
-  return pod ? containers(pod, types).flatMap((c) => check(c, pod) ?? []) : [];
+export interface ContainerPort {
+  readonly number?: number;
+  readonly name?: string;
+  /** @default "TCP" */
+  readonly protocol: string;
+}
+
+/** The ports the pod's regular containers declare (what Services and NetworkPolicies refer to by number or name). */
+export function containerPorts(pod: PodSpec): ContainerPort[] {
+  return containers(pod, ["containers"]).flatMap((c) =>
+    list(c.container.ports).flatMap((raw) => {
+      const p = record(raw);
+      if (!p) return [];
+      const number = typeof p.containerPort === "number" ? p.containerPort : undefined;
+      const name = text(p.name);
+      return [{ ...(number === undefined ? {} : { number }), ...(name === undefined ? {} : { name }), protocol: text(p.protocol) ?? "TCP" }];
+    }),
+  );
+}
+
+/** The ServiceAccount the pod runs under: `serviceAccountName`, or the namespace's `default`. */
+export function serviceAccountName(pod: PodSpec): string {
+  return text(pod.spec.serviceAccountName) || "default";
 }
 
 /** `container 'api'` / `init container 'migrate'`, for messages. */
@@ -112,6 +127,35 @@ export function label(c: Container): string {
 
 /** A container's securityContext field, falling back to the pod's (the kubelet's precedence). */
 export function effectiveSecurity(pod: PodSpec, c: Container, key: string): unknown {
-  const own = at(c.container, "securityContext", key);
-  return own !== undefined ? own : at(pod.spec, "securityContext", key);
+  const own = security(c, key);
+  return own !== undefined ? own : security(pod, key);
 }
+
+/** The pod or one of its containers: both have a securityContext. */
+export type SecurityOwner = PodSpec | Container;
+
+const isContainer = (owner: SecurityOwner): owner is Container => "container" in owner;
+
+/** A field of the pod's or a container's own securityContext. */
+export function security(owner: SecurityOwner, ...keys: string[]): unknown {
+  return at(isContainer(owner) ? owner.container : owner.spec, "securityContext", ...keys);
+}
+
+/**
+ * A violation when the securityContext field at `keys` fails `accept`: `<container 'api': >expected ..., got ...`
+ * (the container is named; for the pod, nothing).
+ */
+export function expectSecurity(
+  owner: SecurityOwner,
+  keys: readonly string[],
+  accept: (value: unknown) => boolean,
+  expected: string,
+  found: (value: unknown) => string = describe,
+): Violation | undefined {
+  const value = security(owner, ...keys);
+  if (accept(value)) return undefined;
+  return { field: field(owner.path, "securityContext", ...keys), message: `${isContainer(owner) ? `${label(owner)}: ` : ""}${expected}, got ${found(value)}` };
+}
+
+/** The profile types that keep seccomp and AppArmor confinement on. */
+export const CONFINED = new Set<unknown>(["RuntimeDefault", "Localhost"]);

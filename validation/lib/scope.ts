@@ -6,7 +6,7 @@
 import type { KubeObject } from "../../lib/kube-object";
 import { podSpec } from "./pods";
 import { matchesLabelSelector, matchesMap } from "./selectors";
-import { at, record, text } from "./values";
+import { at, list, record, text } from "./values";
 
 export class Scope {
   private readonly byKind = new Map<string, KubeObject[]>();
@@ -59,6 +59,44 @@ export class Scope {
   /** Workloads whose pods a LabelSelector (matchLabels, matchExpressions) selects. */
   selectedBy(selector: unknown): KubeObject[] {
     return this.candidates(record(at(selector, "matchLabels"))).filter((w) => matchesLabelSelector(selector, podSpec(w)!.labels));
+  }
+
+  private secrets?: Map<string, KubeObject[]>;
+
+  /**
+   * The objects that make Secret `name` exist once synced: an ExternalSecret targeting it (`spec.target.name`,
+   * or its own name), a cert-manager Certificate (`spec.secretName`) or the Secret itself.
+   */
+  secretSources(name: string): readonly KubeObject[] {
+    if (!this.secrets) {
+      this.secrets = new Map();
+      const sources: [string, KubeObject][] = [
+        ...this.ofKind("ExternalSecret").map((e) => [text(at(e, "spec", "target", "name")) ?? e.metadata?.name, e] as [string, KubeObject]),
+        ...this.ofKind("Certificate").map((c) => [text(at(c, "spec", "secretName")), c] as [string, KubeObject]),
+        ...this.ofKind("Secret").map((s) => [s.metadata?.name, s] as [string, KubeObject]),
+      ];
+      for (const [secret, source] of sources) {
+        if (typeof secret !== "string") continue;
+        const same = this.secrets.get(secret);
+        if (same) same.push(source);
+        else this.secrets.set(secret, [source]);
+      }
+    }
+    return this.secrets.get(name) ?? [];
+  }
+
+  /** The object that provides claim `name`: a PersistentVolumeClaim, or a StatefulSet's volumeClaimTemplate (`<template>-<statefulset>-<ordinal>`). */
+  claimSource(name: string): KubeObject | undefined {
+    return (
+      this.named("PersistentVolumeClaim", name) ??
+      this.ofKind("StatefulSet").find((s) =>
+        list(at(s, "spec", "volumeClaimTemplates")).some((t) => {
+          const template = text(at(t, "metadata", "name"));
+          const prefix = `${template}-${s.metadata?.name}-`;
+          return template !== undefined && name.startsWith(prefix) && /^[0-9]+$/.test(name.slice(prefix.length));
+        }),
+      )
+    );
   }
 
   ofKind(kind: string): readonly KubeObject[] {

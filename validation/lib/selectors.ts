@@ -49,7 +49,22 @@ export function matchesMap(selector: Record<string, string>, labels: Record<stri
 }
 
 export function formatMap(map: Record<string, string>): string {
-  return `{${Object.entries(map)
-    .map(([k, v]) => `${k}: ${v}`)
-    .join(", ")}}`;
+  return formatLabelSelector({ matchLabels: map });
+}
+
+/** The label keys a LabelSelector tests, in matchLabels then matchExpressions. */
+export function selectorKeys(selector: unknown): string[] {
+  const s = record(selector);
+  return [...Object.keys(stringMap(s?.matchLabels)), ...list(s?.matchExpressions).flatMap((e) => text(record(e)?.key) ?? [])];
+}
+
+/** `{app: api, tier In (web, api)}`, for messages. */
+export function formatLabelSelector(selector: unknown): string {
+  const s = record(selector);
+  const expressions = list(s?.matchExpressions).map((raw) => {
+    const e = record(raw);
+    const values = list(e?.values).map(String);
+    return `${String(e?.key)} ${String(e?.operator)}${values.length ? ` (${values.join(", ")})` : ""}`;
+  });
+  return `{${[...Object.entries(stringMap(s?.matchLabels)).map(([k, v]) => `${k}: ${v}`), ...expressions].join(", ")}}`;
 }

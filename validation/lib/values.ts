@@ -16,6 +16,14 @@ export function text(value: unknown): string | undefined {
   return typeof value === "string" ? value : undefined;
 }
 
+/** The mappings of the list at `parent[key]`, each with its field path (`spec.containers[0].ports[1]`); other items are skipped. */
+export function records(parent: unknown, path: string, key: string): { value: Json; path: string }[] {
+  return list(record(parent)?.[key]).flatMap((item, i) => {
+    const value = record(item);
+    return value ? [{ value, path: field(path, key, i) }] : [];
+  });
+}
+
 /** Reads a nested field: `at(obj, "spec", "template")`. */
 export function at(value: unknown, ...keys: string[]): unknown {
   let current = value;

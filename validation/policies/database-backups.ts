@@ -1,5 +1,5 @@
 import type { KubeObject } from "../../lib/kube-object";
-import type { Rule } from "../types";
+import { defineRule } from "../lib/rule";
 import { containers, podSpec } from "../lib/pods";
 import { parseImage } from "../lib/images";
 import { at, kindName, text } from "../lib/values";
@@ -21,20 +21,19 @@ export function isDatabase(object: KubeObject): boolean {
   });
 }
 
-export const databaseBackups: Rule = {
+export const databaseBackups = defineRule({
   id: "database-backups",
-  severity: "error",
   title: "Every database has a backup CronJob where the environment requires backups (prod)",
+  check(object, { profile, scope }) {
+    if (!profile.requireBackups || !isDatabase(object)) return undefined;
+    const name = object.metadata?.name;
+    const jobs = scope.ofKind("CronJob").filter((j) => j.metadata?.annotations?.[BACKUP_OF] === name);
+    if (jobs.some((j) => at(j, "spec", "suspend") !== true)) return undefined;
+    const found = jobs.length ? `found only suspended ${jobs.map(kindName).join(", ")}` : "found none";
+    return { field: "metadata.name", message: `expected a CronJob in ${scope.describeNamespace()} annotated ${BACKUP_OF}: ${name}, ${found}` };
+  },
   rationale:
     "Volumes protect against deleting a workload, not against a bad migration, a dropped table or a lost disk. " +
     `The backup is a CronJob in the same namespace annotated ${BACKUP_OF}: <database name>, not suspended.`,
   link: "https://kubernetes.io/docs/concepts/workloads/controllers/cron-jobs/",
-  check(object, { profile, scope }) {
-    if (!profile.requireBackups || !isDatabase(object)) return [];
-    const name = object.metadata?.name;
-    const jobs = scope.ofKind("CronJob").filter((j) => j.metadata?.annotations?.[BACKUP_OF] === name);
-    if (jobs.some((j) => at(j, "spec", "suspend") !== true)) return [];
-    const found = jobs.length ? `found only suspended ${jobs.map(kindName).join(", ")}` : "found none";
-    return [{ field: "metadata.name", message: `expected a CronJob in ${scope.describeNamespace()} annotated ${BACKUP_OF}: ${name}, ${found}` }];
-  },
-};
+});

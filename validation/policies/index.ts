@@ -43,14 +43,23 @@ import { hpaBounds } from "./hpa-bounds";
 // Network
 import { defaultDenyNetworkPolicy } from "./default-deny-network-policy";
 import { networkPolicyExplicitPeers } from "./network-policy-explicit-peers";
+import { networkPolicySelectsPods } from "./network-policy-selects-pods";
+import { serviceReachable } from "./service-reachable";
+import { noOpenEgress } from "./no-open-egress";
+import { noExternalServices } from "./no-external-services";
+import { noIngressSnippets } from "./no-ingress-snippets";
 import { ingressTls } from "./ingress-tls";
 import { rbacLeastPrivilege } from "./rbac-least-privilege";
 // Data safety
 import { argocdKeepVolumes } from "./argocd-keep-volumes";
 import { pvcRetentionRetain } from "./pvc-retention-retain";
 import { databaseBackups } from "./database-backups";
+// Sync
+import { syncWaveOrder } from "./sync-wave-order";
+import { objectSize } from "./object-size";
 // Secrets
 import { noSecretData } from "./no-secret-data";
+import { noServiceAccountTokenSecrets } from "./no-service-account-token-secrets";
 import { noCredentialsInValues } from "./no-credentials-in-values";
 import { noPlaintextCredentials } from "./no-plaintext-credentials";
 
@@ -69,9 +78,13 @@ export const RULE_GROUPS: readonly RuleGroup[] = [
     rules: [readOnlyRootFilesystem, resourceRequests, memoryLimit, probes, probePorts, portNames, noSshPort, imageTag, imageDigest, ownServiceAccount, noAutomountToken, noDuplicateEnv, selectorMatchesTemplate, serviceSelector, serviceTargetPort, noDanglingReferences, hpaOrReplicas],
   },
   { title: "Availability", rules: [minReplicas, pdbRequired, pdbAllowsEviction, topologySpread, hpaBounds] },
-  { title: "Network and access", rules: [defaultDenyNetworkPolicy, networkPolicyExplicitPeers, ingressTls, rbacLeastPrivilege] },
+  {
+    title: "Network and access",
+    rules: [defaultDenyNetworkPolicy, networkPolicyExplicitPeers, networkPolicySelectsPods, serviceReachable, noOpenEgress, noExternalServices, noIngressSnippets, ingressTls, rbacLeastPrivilege],
+  },
   { title: "Data safety", rules: [argocdKeepVolumes, pvcRetentionRetain, databaseBackups] },
-  { title: "Secrets", rules: [noSecretData, noCredentialsInValues, noPlaintextCredentials] },
+  { title: "Sync", rules: [syncWaveOrder, objectSize] },
+  { title: "Secrets", rules: [noSecretData, noServiceAccountTokenSecrets, noCredentialsInValues, noPlaintextCredentials] },
 ];
 
 export const RULES: readonly Rule[] = RULE_GROUPS.flatMap((g) => g.rules);

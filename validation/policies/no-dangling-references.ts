@@ -1,114 +1,36 @@
 import type { KubeObject } from "../../lib/kube-object";
-import type { Rule, Violation } from "../types";
+import type { Violation } from "../types";
 import type { Scope } from "../lib/scope";
-import { containers, label, podSpec, type PodSpec } from "../lib/pods";
-import { at, field, list, record, stringMap, text } from "../lib/values";
+import { defineRule } from "../lib/rule";
+import { containers, label, type PodSpec } from "../lib/pods";
+import { podReferences, type Reference } from "../lib/references";
+import { at, field, list, stringMap, text } from "../lib/values";
 
-const secretNames = new WeakMap<Scope, ReadonlySet<string>>();
-
-/** Secrets a scope will have once synced: ExternalSecret targets, cert-manager Certificates and plain Secrets. */
-function producesSecret(scope: Scope, name: string): boolean {
-  let names = secretNames.get(scope);
-  if (!names) {
-    names = new Set([
-      ...scope.ofKind("ExternalSecret").map((e) => text(at(e, "spec", "target", "name")) ?? e.metadata?.name),
-      ...scope.ofKind("Certificate").map((c) => text(at(c, "spec", "secretName"))),
-      ...scope.ofKind("Secret").map((s) => s.metadata?.name),
-    ].filter((n): n is string => typeof n === "string"));
-    secretNames.set(scope, names);
-  }
-  return names.has(name);
-}
-
-/** PVCs: claims in the scope, or the per-pod claims a StatefulSet creates (`<template>-<statefulset>-<ordinal>`). */
-function providesClaim(scope: Scope, name: string): boolean {
-  if (scope.named("PersistentVolumeClaim", name)) return true;
-  return scope.ofKind("StatefulSet").some((s) =>
-    list(at(s, "spec", "volumeClaimTemplates")).some((t) => {
-      const template = text(at(t, "metadata", "name"));
-      const prefix = `${template}-${s.metadata?.name}-`;
-      return template !== undefined && name.startsWith(prefix) && /^[0-9]+$/.test(name.slice(prefix.length));
-    }),
-  );
-}
-
-const SECRET = "(an ExternalSecret targeting it, a Certificate or a Secret)";
-const CLAIM = "(a PersistentVolumeClaim or a StatefulSet volumeClaimTemplate)";
+const HOW: Record<Reference["kind"], string> = {
+  ConfigMap: "",
+  Secret: " (an ExternalSecret targeting it, a Certificate or a Secret)",
+  PersistentVolumeClaim: " (a PersistentVolumeClaim or a StatefulSet volumeClaimTemplate)",
+};
 
 function missing(scope: Scope, what: string, name: string, how = ""): string {
-  return `expected ${what} '${name}' in ${scope.describeNamespace()}${how ? ` ${how}` : ""}, found none`;
+  return `expected ${what} '${name}' in ${scope.describeNamespace()}${how}, found none`;
 }
 
-function podReferences(pod: PodSpec, scope: Scope, owner: KubeObject): Violation[] {
-  const out: Violation[] = [];
-  const volumeNames = new Set<string>();
-  list(pod.spec.volumes).forEach((raw, i) => {
-    const v = record(raw);
-    if (!v) return;
-    if (typeof v.name === "string") volumeNames.add(v.name);
-    const volumeField = (...keys: (string | number)[]) => field(pod.path, "volumes", i, ...keys);
-    const configMap = text(at(v, "configMap", "name"));
-    if (configMap && at(v, "configMap", "optional") !== true && !scope.named("ConfigMap", configMap)) {
-      out.push({ field: volumeField("configMap", "name"), message: missing(scope, "ConfigMap", configMap) });
-    }
-    const secret = text(at(v, "secret", "secretName"));
-    if (secret && at(v, "secret", "optional") !== true && !producesSecret(scope, secret)) {
-      out.push({ field: volumeField("secret", "secretName"), message: missing(scope, "Secret", secret, SECRET) });
-    }
-    const claim = text(at(v, "persistentVolumeClaim", "claimName"));
-    if (claim && !providesClaim(scope, claim)) {
-      out.push({ field: volumeField("persistentVolumeClaim", "claimName"), message: missing(scope, "PersistentVolumeClaim", claim, CLAIM) });
-    }
-    list(at(v, "projected", "sources")).forEach((source, j) => {
-      const cm = text(at(source, "configMap", "name"));
-      if (cm && at(source, "configMap", "optional") !== true && !scope.named("ConfigMap", cm)) {
-        out.push({ field: volumeField("projected", "sources", j, "configMap", "name"), message: missing(scope, "ConfigMap", cm) });
-      }
-      const s = text(at(source, "secret", "name"));
-      if (s && at(source, "secret", "optional") !== true && !producesSecret(scope, s)) {
-        out.push({ field: volumeField("projected", "sources", j, "secret", "name"), message: missing(scope, "Secret", s, SECRET) });
-      }
-    });
-  });
-  // A StatefulSet's claim templates are mounted by name, like volumes.
-  for (const t of list(at(owner, "spec", "volumeClaimTemplates"))) {
-    const name = text(at(t, "metadata", "name"));
-    if (name) volumeNames.add(name);
-  }
-  list(pod.spec.imagePullSecrets).forEach((raw, i) => {
-    const name = text(record(raw)?.name);
-    if (name && !producesSecret(scope, name)) out.push({ field: field(pod.path, "imagePullSecrets", i, "name"), message: missing(scope, "Secret", name, SECRET) });
-  });
-  for (const c of containers(pod)) {
-    list(c.container.env).forEach((raw, i) => {
-      const from = record(at(raw, "valueFrom"));
-      const cm = record(from?.configMapKeyRef);
-      if (cm && typeof cm.name === "string" && cm.optional !== true && !scope.named("ConfigMap", cm.name)) {
-        out.push({ field: field(c.path, "env", i, "valueFrom", "configMapKeyRef", "name"), message: `${label(c)}: ${missing(scope, "ConfigMap", cm.name)}` });
-      }
-      const s = record(from?.secretKeyRef);
-      if (s && typeof s.name === "string" && s.optional !== true && !producesSecret(scope, s.name)) {
-        out.push({ field: field(c.path, "env", i, "valueFrom", "secretKeyRef", "name"), message: `${label(c)}: ${missing(scope, "Secret", s.name, SECRET)}` });
-      }
-    });
-    list(c.container.envFrom).forEach((raw, i) => {
-      const cm = record(at(raw, "configMapRef"));
-      if (cm && typeof cm.name === "string" && cm.optional !== true && !scope.named("ConfigMap", cm.name)) {
-        out.push({ field: field(c.path, "envFrom", i, "configMapRef", "name"), message: `${label(c)}: ${missing(scope, "ConfigMap", cm.name)}` });
-      }
-      const s = record(at(raw, "secretRef"));
-      if (s && typeof s.name === "string" && s.optional !== true && !producesSecret(scope, s.name)) {
-        out.push({ field: field(c.path, "envFrom", i, "secretRef", "name"), message: `${label(c)}: ${missing(scope, "Secret", s.name, SECRET)}` });
-      }
-    });
-    list(c.container.volumeMounts).forEach((raw, i) => {
-      const name = text(record(raw)?.name);
-      if (name && !volumeNames.has(name)) {
-        out.push({ field: field(c.path, "volumeMounts", i, "name"), message: `${label(c)}: expected a volume '${name}' in the pod, found none` });
-      }
-    });
-  }
-  return out;
+function exists(scope: Scope, { kind, name }: Reference): boolean {
+  if (kind === "Secret") return scope.secretSources(name).length > 0;
+  if (kind === "PersistentVolumeClaim") return scope.claimSource(name) !== undefined;
+  return scope.named(kind, name) !== undefined;
+}
+
+/** Volume mounts name a volume of the pod, or a StatefulSet's claim template. */
+function danglingMounts(pod: PodSpec, owner: KubeObject): Violation[] {
+  const volumes = new Set([...list(pod.spec.volumes), ...list(at(owner, "spec", "volumeClaimTemplates")).map((t) => at(t, "metadata"))].map((v) => text(at(v, "name"))));
+  return containers(pod).flatMap((c) =>
+    list(c.container.volumeMounts).flatMap((mount, i) => {
+      const name = text(at(mount, "name"));
+      return name && !volumes.has(name) ? [{ field: field(c.path, "volumeMounts", i, "name"), message: `${label(c)}: expected a volume '${name}' in the pod, found none` }] : [];
+    }),
+  );
 }
 
 function ingressReferences(ingress: KubeObject, scope: Scope): Violation[] {
@@ -126,38 +48,38 @@ function ingressReferences(ingress: KubeObject, scope: Scope): Violation[] {
   const shim = "cert-manager.io/cluster-issuer" in annotations || "cert-manager.io/issuer" in annotations;
   list(at(ingress, "spec", "tls")).forEach((tls, i) => {
     const name = text(at(tls, "secretName"));
-    if (name && !shim && !producesSecret(scope, name)) {
-      out.push({ field: field("spec", "tls", i, "secretName"), message: missing(scope, "Secret", name, "(a Certificate, a cert-manager issuer annotation, an ExternalSecret or a Secret)") });
+    if (name && !shim && scope.secretSources(name).length === 0) {
+      out.push({ field: field("spec", "tls", i, "secretName"), message: missing(scope, "Secret", name, " (a Certificate, a cert-manager issuer annotation, an ExternalSecret or a Secret)") });
     }
   });
   return out;
 }
 
-export const noDanglingReferences: Rule = {
+export const noDanglingReferences = defineRule({
   id: "no-dangling-references",
-  severity: "error",
   title: "Every ConfigMap, Secret, PVC, volume, Service, scale target and PDB selector referenced exists beside it",
+  pod: (pod, { scope }, object) => [
+    ...podReferences(pod)
+      .filter((ref) => !ref.optional && !exists(scope, ref))
+      .map((ref) => ({ field: ref.field, message: `${ref.who}${missing(scope, ref.kind, ref.name, HOW[ref.kind])}` })),
+    ...danglingMounts(pod, object),
+  ],
+  check(object, { scope }) {
+    if (object.kind === "Ingress") return ingressReferences(object, scope);
+    if (object.kind === "HorizontalPodAutoscaler") {
+      const kind = text(at(object, "spec", "scaleTargetRef", "kind"));
+      const name = text(at(object, "spec", "scaleTargetRef", "name"));
+      return kind && name && !scope.named(kind, name) ? { field: "spec.scaleTargetRef", message: missing(scope, kind, name) } : undefined;
+    }
+    if (object.kind === "PodDisruptionBudget" && scope.selectedBy(at(object, "spec", "selector")).length === 0) {
+      return { field: "spec.selector", message: `expected to select the pods of a workload in ${scope.describeNamespace()}, selects none` };
+    }
+    return undefined;
+  },
   rationale:
     "A missing ConfigMap or Secret leaves the pod in CreateContainerConfigError, a missing claim leaves it Pending, " +
     "a missing backend Service answers 503, and a PDB or HPA aimed at nothing protects or scales nothing: all after " +
     "a successful sync. Secrets count as present when an ExternalSecret (spec.target.name, or its own name), a " +
     "cert-manager Certificate or a Secret produces them.",
   link: "https://kubernetes.io/docs/concepts/configuration/secret/#using-secrets",
-  check(object, { scope }) {
-    const out: Violation[] = [];
-    const pod = podSpec(object);
-    if (pod) out.push(...podReferences(pod, scope, object));
-    if (object.kind === "Ingress") out.push(...ingressReferences(object, scope));
-    if (object.kind === "HorizontalPodAutoscaler") {
-      const kind = text(at(object, "spec", "scaleTargetRef", "kind"));
-      const name = text(at(object, "spec", "scaleTargetRef", "name"));
-      if (kind && name && !scope.named(kind, name)) out.push({ field: "spec.scaleTargetRef", message: missing(scope, kind, name) });
-    }
-    if (object.kind === "PodDisruptionBudget") {
-      if (scope.selectedBy(at(object, "spec", "selector")).length === 0) {
-        out.push({ field: "spec.selector", message: `expected to select the pods of a workload in ${scope.describeNamespace()}, selects none` });
-      }
-    }
-    return out;
-  },
-};
+});

@@ -1,18 +1,14 @@
-import type { Rule } from "../types";
-import { eachContainer, label } from "../lib/pods";
-import { field, list, record } from "../lib/values";
+import { defineRule } from "../lib/rule";
+import { label } from "../lib/pods";
+import { field, records } from "../lib/values";
 
-export const noSshPort: Rule = {
+export const noSshPort = defineRule({
   id: "no-ssh-port",
-  severity: "error",
   title: "No container exposes port 22 (SSH)",
+  container: (c) =>
+    records(c.container, c.path, "ports").map(({ value, path }) =>
+      value.containerPort === 22 ? { field: field(path, "containerPort"), message: `${label(c)}: expected no SSH port, got 22` } : undefined,
+    ),
   rationale: "Containers are replaced, not logged into; an SSH server is an extra credential store and a way around audit logs.",
   link: "https://docs.kubelinter.io/#/generated/checks?id=ssh-port",
-  check(object) {
-    return eachContainer(object, (c) =>
-      list(c.container.ports).flatMap((raw, i) =>
-        record(raw)?.containerPort === 22 ? [{ field: field(c.path, "ports", i, "containerPort"), message: `${label(c)}: expected no SSH port, got 22` }] : [],
-      ),
-    );
-  },
-};
+});

@@ -1,34 +1,21 @@
-import type { Rule, Violation } from "../types";
-import { eachContainer, label, podSpec } from "../lib/pods";
-import { at, describe, field, record } from "../lib/values";
+import { defineRule } from "../lib/rule";
+import { expectSecurity, type SecurityOwner } from "../lib/pods";
 
-const TYPES = new Set(["container_t", "container_init_t", "container_kvm_t", "container_engine_t"]);
+const TYPES = new Set<unknown>(["", "container_t", "container_init_t", "container_kvm_t", "container_engine_t"]);
+const unset = (value: unknown) => value === undefined || value === "";
 
-function check(options: unknown, path: string, who: string): Violation[] {
-  const o = record(options);
-  if (!o) return [];
-  const out: Violation[] = [];
-  if (o.type !== undefined && o.type !== "" && !TYPES.has(o.type as string)) {
-    out.push({ field: field(path, "type"), message: `${who}expected container_t, container_init_t, container_kvm_t or container_engine_t, got ${describe(o.type)}` });
-  }
-  for (const key of ["user", "role"]) {
-    if (o[key] !== undefined && o[key] !== "") out.push({ field: field(path, key), message: `${who}expected unset, got ${describe(o[key])}` });
-  }
-  return out;
-}
+const confined = (owner: SecurityOwner) => [
+  expectSecurity(owner, ["seLinuxOptions", "type"], (type) => type === undefined || TYPES.has(type), "expected container_t, container_init_t, container_kvm_t or container_engine_t"),
+  expectSecurity(owner, ["seLinuxOptions", "user"], unset, "expected unset"),
+  expectSecurity(owner, ["seLinuxOptions", "role"], unset, "expected unset"),
+];
 
-export const selinuxOptions: Rule = {
+export const selinuxOptions = defineRule({
   id: "selinux-options",
-  severity: "error",
+  waivable: false,
   title: "SELinux options keep a container type and never set a custom user or role",
+  pod: confined,
+  container: confined,
   rationale: "A custom SELinux user, role or type (e.g. spc_t, super-privileged) switches off the confinement SELinux gives containers.",
   link: "https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline",
-  check(object) {
-    const pod = podSpec(object);
-    if (!pod) return [];
-    return [
-      ...check(at(pod.spec, "securityContext", "seLinuxOptions"), field(pod.path, "securityContext", "seLinuxOptions"), ""),
-      ...eachContainer(object, (c) => check(at(c.container, "securityContext", "seLinuxOptions"), field(c.path, "securityContext", "seLinuxOptions"), `${label(c)}: `)),
-    ];
-  },
-};
+});

@@ -1,13 +1,14 @@
 /**
- * `npm run validate [path] [--profile strict|default]` on a small repository (cli-fixtures/repo):
+ * `npm run validate [path] [--profile strict|default]` on a small repository (fixtures/repo):
  * environments/dev.yaml (default policy) and prod.yaml (every policy switch on), a dist/ with the same
- * workload in both, Argo CD objects, a third-party chart's output and a file that is not valid YAML.
+ * workload in both, Argo CD objects, a third-party chart's output, JSON manifests, a folder without
+ * manifests and files that do not parse.
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { runValidateCli } from "../../validation/cli";
+import { runValidateCli } from "../../cli/validate";
 
-const REPO = join(__dirname, "cli-fixtures", "repo");
+const REPO = join(__dirname, "fixtures", "repo");
 const ROOT = join(__dirname, "..", "..");
 
 async function run(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -60,6 +61,42 @@ describe("npm run validate", () => {
       code: 2,
       stdout: "",
       stderr: "broken/bad.yaml:4:1: YAML syntax error: Flow map in block collection must be sufficiently indented and end with a }\n",
+    });
+  });
+
+  test("reads JSON manifests, one object per file, and the items of a List", async () => {
+    expect(await run("manifests")).toEqual({
+      code: 1,
+      stdout: [
+        "manifests",
+        "  (top level)",
+        "    no-plaintext-credentials (error)",
+        "      manifests/configmaps.json: ConfigMap/mail: items[1].data.SMTP_PASS: expected no credential in a ConfigMap, got key 'SMTP_PASS'; keep it in a Secret produced by an ExternalSecret",
+        "",
+        "validation failed: 1 error, 0 warnings, 0 allowed exceptions in 2 objects (1 file)",
+        "",
+      ].join("\n"),
+      stderr: "",
+    });
+  });
+
+  test("exits 2 on JSON that does not parse or holds anything but one object, naming file, line and column", async () => {
+    expect(await run("broken-json")).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: [
+        "broken-json/array.json: expected one JSON object (Argo CD reads one object per .json file), got a list",
+        "broken-json/trailing-comma.json:5:1: JSON syntax error",
+        "",
+      ].join("\n"),
+    });
+  });
+
+  test("exits 2 on a folder it read no object from, rather than passing it", async () => {
+    expect(await run("empty")).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: "empty: no Kubernetes object found in 0 manifest file(s) (*.yaml, *.yml, *.json; kustomization.yaml aside); nothing was validated\n",
     });
   });
 
