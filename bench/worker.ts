@@ -11,7 +11,7 @@ import { Api } from "../constructs/api";
 import { stackLabels } from "../constructs/lib/labels";
 import { applySyncWaves } from "../constructs/lib/sync-waves";
 import { NetworkPolicies } from "../constructs/network-policies";
-import { synth, validateFiles } from "../cli/synth";
+import { synth, validateFiles } from "../render/pipeline";
 import { collectFiles, foldersOf, renderTexts, type Output } from "../render/files";
 import { writeOutput } from "../render/write";
 import { DEFAULT_PROFILE, STRICT_PROFILE } from "../validation/types";
@@ -58,7 +58,7 @@ async function run(): Promise<void> {
   const built = performance.now();
   await validateFiles(files, (path) => (path.startsWith("prod/") ? STRICT_PROFILE : DEFAULT_PROFILE));
   const validated = performance.now();
-  writeOutput(outDir, renderTexts(folders, files));
+  await writeOutput(outDir, renderTexts(folders, files));
   const done = performance.now();
   const line = {
     services,

@@ -20,7 +20,8 @@ import { parseTexts } from "../review/objects";
 import { findRisks } from "../review/risks";
 import { diffEnvironments, diffTrees } from "../review/semantic-diff";
 import { readEnvFile } from "./env-files";
-import { synth, ValidationFailed } from "./synth";
+import { synth, ValidationFailed } from "../render/pipeline";
+import { OutputError } from "../render/write";
 
 export const EXIT = {
   /** The diff was printed (whether or not anything changed). */
@@ -190,6 +191,10 @@ export async function runDiff(argv: readonly string[], io: DiffIo): Promise<numb
     if (e instanceof ValidationFailed) {
       io.stderr(formatReport(e.report));
       io.stderr("diff: the working tree does not pass validation");
+      return EXIT.renderFailed;
+    }
+    if (e instanceof OutputError) {
+      io.stderr(`diff: ${e.message}`);
       return EXIT.renderFailed;
     }
     if (e instanceof BaseRenderFailed) {

@@ -23,7 +23,8 @@ import {
 } from "../review/promotion";
 import { describeWindow, openFreezes, type OpenWindow } from "../review/sync-windows";
 import { readEnvFile } from "./env-files";
-import { synth, ValidationFailed } from "./synth";
+import { synth, ValidationFailed } from "../render/pipeline";
+import { OutputError } from "../render/write";
 
 /** Exit codes, so CI can tell "nothing to promote" (skip the pull request) from a failure. */
 export const EXIT = {
@@ -162,7 +163,7 @@ async function promote(args: Args, io: PromoteIo): Promise<number> {
   writeFileSync(to.path, newText);
   let rendered = false;
   try {
-    const result = await synth({ root: io.cwd, outDir: join(io.cwd, "dist"), only: [args.to] });
+    const result = await synth({ root: io.cwd, outDir: join(io.cwd, "dist"), only: [args.to], notice: (m) => io.stderr(`promote: ${m}`) });
     rendered = true;
     const objects = result.folders.filter((f) => f.folder.startsWith(`${args.to}/`)).reduce((n, f) => n + f.objects, 0);
     io.stdout(`wrote ${to.file}; rendered dist/${args.to}/ (${objects} objects, validation: 0 errors)`);
@@ -200,6 +201,10 @@ export async function runPromote(argv: readonly string[], io: PromoteIo): Promis
     if (e instanceof ValidationFailed) {
       io.stderr(formatReport(e.report));
       io.stderr("promote: the promoted environment does not pass validation; nothing written");
+      return EXIT.refused;
+    }
+    if (e instanceof OutputError) {
+      io.stderr(`promote: ${e.message}; nothing written`);
       return EXIT.refused;
     }
     throw e;
