@@ -10,8 +10,9 @@ import { ConfigError, loadEnvironments, unknownEnvironments, type Environment } 
 import { byCodePoint } from "../lib/order";
 import type { RenderedFile } from "../lib/kube-object";
 import { DEFAULT_PROFILE, validate, type Profile, type ValidationReport } from "../validation";
-import { stackSettings } from "../stacks/settings";
+import type { StackDefinition } from "../stacks/lib/define";
 import { buildStacks } from "./build";
+import { loadStacks, settingsOf } from "./stacks";
 import { collectFiles, folderOf, foldersOf, renderTexts, type Folder, type Output } from "./files";
 import { OutputFolder } from "./write";
 
@@ -88,9 +89,13 @@ export async function validateFiles(files: readonly RenderedFile[], profile: (pa
  * Builds the cdk8s App (every selected environment × stack, and the Argo CD objects) and turns it into
  * plain files. The construct tree is dropped on return: a big synth keeps only plain data from here on.
  */
-export function buildFiles(environments: readonly Environment[], only?: readonly string[]): { files: RenderedFile[]; folders: Folder[] } {
+export function buildFiles(
+  environments: readonly Environment[],
+  definitions: ReadonlyMap<string, StackDefinition>,
+  only?: readonly string[],
+): { files: RenderedFile[]; folders: Folder[] } {
   const app = new App();
-  const stacks = buildStacks(app, environments);
+  const stacks = buildStacks(app, environments, definitions);
   const argocd = new ArgoCdChart(app, ARGOCD_FOLDER, {
     environments,
     targets: stacks.map((s) => ({ env: s.env, stack: s.stack, namespace: s.namespace, hosts: s.hosts, path: `${REPO_OUTPUT}/${s.folder}` })),
@@ -110,7 +115,8 @@ export async function synth(options: SynthOptions): Promise<SynthResult> {
   const output = await OutputFolder.open(options.outDir, options.notice ? { notice: options.notice } : {});
   try {
     const dir = join(options.root, "environments");
-    const environments = loadEnvironments(dir, stackSettings);
+    const definitions = loadStacks();
+    const environments = loadEnvironments(dir, settingsOf(definitions));
     const unknown = unknownEnvironments(
       environments.map((e) => e.name),
       options.only ?? [],
@@ -123,7 +129,7 @@ export async function synth(options: SynthOptions): Promise<SynthResult> {
       only = undefined;
     }
     const t1 = performance.now();
-    const { files, folders } = buildFiles(environments, only);
+    const { files, folders } = buildFiles(environments, definitions, only);
     const t2 = performance.now();
     const report = await validateFiles(files, profileFor(environments));
     const t3 = performance.now();

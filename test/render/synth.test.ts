@@ -167,11 +167,11 @@ describe("the synth command", () => {
     cpSync(join(ROOT, "dist"), join(root, "dist"), { recursive: true });
     const before = readTree(join(root, "dist"));
     const staging = join(root, "environments/staging.yaml");
-    writeFileSync(staging, readFileSync(staging, "utf8").replace("replicas: 2\n      config:", "replicas: -3\n      config:"));
+    writeFileSync(staging, readFileSync(staging, "utf8").replace("replicas: 2\n      env:", "replicas: -3\n      env:"));
     const result = run(root);
     expect(result.status).toBe(1);
     expect(result.stderr).toBe(
-      "environments/staging.yaml:29:17: stacks.web.api.replicas: expected a number ≥ 1, got -3\nsynth: 1 problem(s); output left unchanged\n",
+      "environments/staging.yaml:28:17: stacks.web.api.replicas: expected a number ≥ 1, got -3\nsynth: 1 problem(s); output left unchanged\n",
     );
     expect(readTree(join(root, "dist"))).toEqual(before);
   });
