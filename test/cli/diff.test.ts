@@ -59,7 +59,9 @@ describe("npm run diff", () => {
     );
     expect(out).toMatch(/\n\nunchanged: argocd, dev\/web, staging\/web\nsummary: \d+ changed in 1 of 4 folders; 1 risky\n$/);
     const fieldLines = out.split("\n").filter((l) => l.startsWith("      "));
-    expect(fieldLines.filter((l) => !/^ {6}(\S+\.image|\S+\["app\.kubernetes\.io\/version"\]|spec\.volumeClaimTemplates\[data\]\.spec\.resources\.requests\.storage): /.test(l))).toEqual([]);
+    // The image, its version labels, and the volume with the namespace's storage quota derived from it.
+    const expected = /^ {6}(\S+\.image|\S+\["app\.kubernetes\.io\/version"\]|spec\.volumeClaimTemplates\[data\]\.spec\.resources\.requests\.storage|spec\.hard\["requests\.storage"\]): /;
+    expect(fieldLines.filter((l) => !expected.test(l))).toEqual([]);
   });
 
   test("--format markdown: a PR comment with the marker, the risks, the summary table and a section per environment", () => {
@@ -90,7 +92,7 @@ describe("npm run diff", () => {
     edit(p, "environments/prod.yaml", "LOG_LEVEL: warning", "LOG_LEVEL: error");
     const out = p.run(diff, "--base", "feature").stdout;
     expect(out).toContain("\nnote: the working tree's dist/ is not what its sources render: run `npm run synth` and commit dist/ (CI fails until then)\n");
-    expect(out).toContain("  ~ ConfigMap api (api.yaml)\n      data.LOG_LEVEL: warning → error\n");
+    expect(out).toContain("  ~ Deployment api (api.yaml)\n      spec.template.spec.containers[api].env[LOG_LEVEL].value: warning → error\n");
   });
 
   test("--envs staging prod: what differs between two environments, namespaces aside", () => {
@@ -99,7 +101,7 @@ describe("npm run diff", () => {
     const out = result.stdout;
     expect(out.startsWith("slipway diff: staging → prod: what differs between the two environments (working tree)\n\nstaging → prod/web: ")).toBe(true);
     expect(out).toContain(`      spec.template.spec.containers[api].image: ghcr.io/acme/shop-api:1.5.0@${API150} → ghcr.io/acme/shop-api:1.4.2@${API142}\n`);
-    expect(out).toContain("      data.LOG_LEVEL: info → warning\n");
+    expect(out).toContain("      spec.template.spec.containers[api].env[LOG_LEVEL].value: info → warning\n");
     expect(out).not.toContain("metadata.namespace");
   });
 

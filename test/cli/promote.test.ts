@@ -62,7 +62,7 @@ describe("npm run promote", () => {
         "promote staging → prod: 1 image",
         "  web/api: 1.4.2@sha256:a142a142a142… → 1.5.0@sha256:a150a150a150…",
         "  unchanged: web/database, web/cache, web/proxy, web/frontend",
-        "wrote environments/prod.yaml; rendered dist/prod/ (44 objects, validation: 0 errors)",
+        "wrote environments/prod.yaml; rendered dist/prod/ (50 objects, validation: 0 errors)",
         "",
       ].join("\n"),
       stderr: "",
@@ -164,13 +164,13 @@ describe("npm run promote", () => {
     test("when the render fails, the target's environment file is restored", () => {
       const breakStaging = (p: Project) => {
         const file = join(p.dir, "environments/staging.yaml");
-        writeFileSync(file, readFileSync(file, "utf8").replace("      replicas: 2\n      config:", "      replicas: 0\n      config:"));
+        writeFileSync(file, readFileSync(file, "utf8").replace("      replicas: 2\n      env:", "      replicas: 0\n      env:"));
       };
       const result = refused(["staging", "prod"], breakStaging);
       expect(result).toEqual({
         status: 1,
         stdout: expect.stringMatching(/^promote staging → prod: 1 image\n/),
-        stderr: "environments/staging.yaml:24:17: stacks.web.api.replicas: expected a number ≥ 1, got 0\npromote: refused; nothing written\n",
+        stderr: "environments/staging.yaml:23:17: stacks.web.api.replicas: expected a number ≥ 1, got 0\npromote: refused; nothing written\n",
       });
     });
 
