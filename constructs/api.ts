@@ -5,9 +5,8 @@
  */
 import type { Construct } from "constructs";
 import { Job, type JobStepProps } from "./job";
-import type { ResourceRequirements } from "./lib/pod";
 import type { ScalingProps } from "./lib/scaling";
-import { Workload, type WorkloadProps } from "./lib/workload";
+import { APP_DEFAULTS, Workload, type WorkloadProps } from "./lib/workload";
 
 export interface ApiProps extends Omit<WorkloadProps, "ports">, ScalingProps {
   /**
@@ -38,12 +37,7 @@ export interface ApiProps extends Omit<WorkloadProps, "ports">, ScalingProps {
   readonly strategy?: "RollingUpdate" | "Recreate";
 }
 
-const DEFAULTS = {
-  port: 8000,
-  healthPath: "/healthz",
-  resources: { cpu: "100m", memory: "256Mi" } satisfies ResourceRequirements,
-  runAsUser: 10001,
-} as const;
+const DEFAULTS = { ...APP_DEFAULTS, port: 8000, healthPath: "/healthz" } as const;
 
 export class Api extends Workload {
   static readonly defaults = DEFAULTS;
@@ -57,9 +51,6 @@ export class Api extends Workload {
       longRunning: true,
       ports: { http: port },
       probe: { http: props.healthPath ?? DEFAULTS.healthPath, port: "http" },
-      resources: DEFAULTS.resources,
-      runAsUser: DEFAULTS.runAsUser,
-      writablePaths: ["/tmp"],
     });
     const labels = this.labels(props.image.tag);
     this.addDeployment(labels, props, props.strategy);

@@ -5,10 +5,8 @@
 import { PropsError } from "../lib/errors";
 import type { Construct } from "constructs";
 import { CRON_SCHEDULE } from "../lib/cron";
-import { serviceAccount } from "./lib/component";
 import { k8s } from "./lib/k8s";
-import type { ResourceRequirements } from "./lib/pod";
-import { Workload, type ContainerProps } from "./lib/workload";
+import { APP_DEFAULTS, Workload, type ContainerProps } from "./lib/workload";
 
 export interface CronJobProps extends ContainerProps {
   /** Five-field cron schedule (or a macro such as @daily), read in `timeZone`. */
@@ -45,35 +43,18 @@ export interface CronJobProps extends ContainerProps {
   readonly runAsGroup?: number;
 }
 
-const DEFAULTS = {
-  timeZone: "Etc/UTC",
-  timeoutSeconds: 3600,
-  retries: 2,
-  runAsUser: 10001,
-  resources: { cpu: "100m", memory: "256Mi" } satisfies ResourceRequirements,
-} as const;
+const DEFAULTS = { ...APP_DEFAULTS, timeZone: "Etc/UTC", timeoutSeconds: 3600, retries: 2 } as const;
 
 export class CronJob extends Workload {
   static readonly defaults = DEFAULTS;
 
   constructor(scope: Construct, id: string, props: CronJobProps) {
-    super(scope, id, "CronJob", "last", props, {
-      longRunning: false,
-      ports: {},
-      resources: DEFAULTS.resources,
-      runAsUser: DEFAULTS.runAsUser,
-      writablePaths: ["/tmp"],
-    });
+    super(scope, id, "CronJob", "last", props, { longRunning: false });
     const me = this.description;
     if (!CRON_SCHEDULE.test(props.schedule)) {
       throw new PropsError(`${me}: 'schedule' must be a cron schedule such as '0 3 * * *' or @daily (got '${props.schedule}')`);
     }
-    const timeout = props.timeoutSeconds ?? DEFAULTS.timeoutSeconds;
-    const retries = props.retries ?? DEFAULTS.retries;
-    if (!Number.isInteger(timeout) || timeout < 1) throw new PropsError(`${me}: 'timeoutSeconds' must be an integer ≥ 1 (got ${timeout})`);
-    if (!Number.isInteger(retries) || retries < 0) throw new PropsError(`${me}: 'retries' must be an integer ≥ 0 (got ${retries})`);
     const labels = this.labels(props.image.tag);
-    serviceAccount(this, this.name, labels);
     new k8s.KubeCronJob(this, "cronjob", {
       metadata: { name: this.name, labels, ...(props.annotations ? { annotations: { ...props.annotations } } : {}) },
       spec: {
@@ -84,7 +65,7 @@ export class CronJob extends Workload {
         failedJobsHistoryLimit: 3,
         jobTemplate: {
           metadata: { labels },
-          spec: { backoffLimit: retries, activeDeadlineSeconds: timeout, template: this.podTemplate(labels, { restartPolicy: "OnFailure" }) },
+          spec: this.runToCompletion(labels, { timeoutSeconds: props.timeoutSeconds ?? DEFAULTS.timeoutSeconds, retries: props.retries ?? DEFAULTS.retries }, "OnFailure"),
         },
       },
     });

@@ -4,12 +4,9 @@
  * The hook's Job is replaced on each sync (BeforeHookCreation), so its immutable template never blocks a
  * change; a failed step fails the sync before anything later in it is applied.
  */
-import { PropsError } from "../lib/errors";
 import type { Construct } from "constructs";
-import { serviceAccount } from "./lib/component";
 import { k8s } from "./lib/k8s";
-import type { ResourceRequirements } from "./lib/pod";
-import { Workload, type ContainerProps } from "./lib/workload";
+import { APP_DEFAULTS, Workload, type ContainerProps } from "./lib/workload";
 
 export type JobPhase = "data-setup" | "pre-rollout" | "post-rollout";
 
@@ -55,40 +52,17 @@ export const SYNC_HOOK_ANNOTATIONS = {
   "argocd.argoproj.io/hook-delete-policy": "BeforeHookCreation",
 };
 
-const DEFAULTS = {
-  timeoutSeconds: 600,
-  retries: 0,
-  runAsUser: 10001,
-  resources: { cpu: "100m", memory: "256Mi" } satisfies ResourceRequirements,
-} as const;
+const DEFAULTS = { ...APP_DEFAULTS, timeoutSeconds: 600, retries: 0 } as const;
 
 export class Job extends Workload {
   static readonly defaults = DEFAULTS;
 
   constructor(scope: Construct, id: string, props: JobProps) {
-    super(
-      scope,
-      id,
-      "Job",
-      props.phase,
-      props,
-      { longRunning: false, ports: {}, resources: props.environmentOf?.resources ?? DEFAULTS.resources, runAsUser: DEFAULTS.runAsUser, writablePaths: ["/tmp"] },
-      props.environmentOf,
-    );
-    const me = this.description;
-    const timeout = props.timeoutSeconds ?? DEFAULTS.timeoutSeconds;
-    const retries = props.retries ?? DEFAULTS.retries;
-    if (!Number.isInteger(timeout) || timeout < 1) throw new PropsError(`${me}: 'timeoutSeconds' must be an integer ≥ 1 (got ${timeout})`);
-    if (!Number.isInteger(retries) || retries < 0) throw new PropsError(`${me}: 'retries' must be an integer ≥ 0 (got ${retries})`);
+    super(scope, id, "Job", props.phase, props, { longRunning: false, resources: props.environmentOf?.resources }, props.environmentOf);
     const labels = this.labels(props.image.tag);
-    serviceAccount(this, this.name, labels);
     new k8s.KubeJob(this, "job", {
       metadata: { name: this.name, labels, annotations: SYNC_HOOK_ANNOTATIONS },
-      spec: {
-        backoffLimit: retries,
-        activeDeadlineSeconds: timeout,
-        template: this.podTemplate(labels, { restartPolicy: "Never" }),
-      },
+      spec: this.runToCompletion(labels, { timeoutSeconds: props.timeoutSeconds ?? DEFAULTS.timeoutSeconds, retries: props.retries ?? DEFAULTS.retries }, "Never"),
     });
   }
 }

@@ -3,9 +3,9 @@
  * Deployment without a Service, probed by a command or an HTTP endpoint of its own.
  */
 import type { Construct } from "constructs";
-import type { HealthCheck, ResourceRequirements } from "./lib/pod";
+import type { HealthCheck } from "./lib/pod";
 import type { ScalingProps } from "./lib/scaling";
-import { Workload, type WorkloadProps } from "./lib/workload";
+import { APP_DEFAULTS, Workload, type WorkloadProps } from "./lib/workload";
 
 export interface WorkerProps extends WorkloadProps, ScalingProps {
   /**
@@ -21,22 +21,11 @@ export interface WorkerProps extends WorkloadProps, ScalingProps {
   readonly strategy?: "RollingUpdate" | "Recreate";
 }
 
-const DEFAULTS = {
-  resources: { cpu: "100m", memory: "256Mi" } satisfies ResourceRequirements,
-  runAsUser: 10001,
-} as const;
-
 export class Worker extends Workload {
-  static readonly defaults = DEFAULTS;
+  static readonly defaults = APP_DEFAULTS;
 
   constructor(scope: Construct, id: string, props: WorkerProps) {
-    super(scope, id, "Worker", "app", props, {
-      longRunning: true,
-      ports: {},
-      resources: DEFAULTS.resources,
-      runAsUser: DEFAULTS.runAsUser,
-      writablePaths: ["/tmp"],
-    });
+    super(scope, id, "Worker", "app", props, { longRunning: true });
     this.addDeployment(this.labels(props.image.tag), props, props.strategy);
   }
 }

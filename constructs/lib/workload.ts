@@ -14,7 +14,7 @@ import { Lazy } from "cdk8s";
 import type { Construct } from "constructs";
 import { byCodePoint } from "../../lib/order";
 import { cpuMillis, quantityBytes } from "../../lib/quantity";
-import { Component, serviceAccount } from "./component";
+import { Component, serviceAccount, type Connectable, type ConnectOptions } from "./component";
 import { EnvironmentVariables, envPrefixOf, type Env } from "./env";
 import type { Image } from "./image";
 import { k8s } from "./k8s";
@@ -116,17 +116,31 @@ export interface WorkloadProps extends ContainerProps {
   readonly runAsGroup?: number;
 }
 
+/**
+ * What an application's container (an API, a worker, a job) gets where its component says nothing: a
+ * uid no base image claims, modest requests, and a writable /tmp.
+ */
+export const APP_DEFAULTS = {
+  runAsUser: 10001,
+  resources: { cpu: "100m", memory: "256Mi" } satisfies ResourceRequirements,
+  writablePaths: ["/tmp"],
+} as const;
+
 /** What a kind of component gives the shared surface: its defaults where the props are silent, and its nature. */
 export interface Preset {
   /** Serves continuously (Deployment, StatefulSet) rather than running to completion (Job, CronJob). */
   readonly longRunning: boolean;
-  readonly ports: Readonly<Record<string, number>>;
+  /** @default {} */
+  readonly ports?: Readonly<Record<string, number>>;
   /** Undefined for containers that run to completion (Jobs), which get no probes. */
   readonly probe?: HealthCheck;
   readonly startupSeconds?: number;
-  readonly resources: ResourceRequirements;
-  readonly runAsUser: number;
-  readonly writablePaths: readonly string[];
+  /** @default APP_DEFAULTS.resources */
+  readonly resources?: ResourceRequirements;
+  /** @default APP_DEFAULTS.runAsUser */
+  readonly runAsUser?: number;
+  /** @default APP_DEFAULTS.writablePaths */
+  readonly writablePaths?: readonly string[];
   readonly command?: readonly string[];
 }
 
@@ -171,14 +185,14 @@ export abstract class Workload extends Component {
     this.longRunning = preset.longRunning;
     this.image = props.image;
     this.policy.metadata.addLabel(LABEL.version, props.image.tag);
-    this.ports = props.ports ?? preset.ports;
+    this.ports = props.ports ?? preset.ports ?? {};
     for (const [name, port] of Object.entries(this.ports)) {
       if (!PORT_NAME.test(name)) throw new PropsError(`${me}: port name '${name}' must be at most 15 lower-case letters, digits and '-'`);
       if (!Number.isInteger(port) || port < MIN_PORT || port > MAX_PORT) {
         throw new PropsError(`${me}: port '${name}' must be an unprivileged port between ${MIN_PORT} and ${MAX_PORT} (got ${port})`);
       }
     }
-    const user = props.runAsUser ?? preset.runAsUser;
+    const user = props.runAsUser ?? preset.runAsUser ?? APP_DEFAULTS.runAsUser;
     if (!Number.isInteger(user) || user < 1) throw new PropsError(`${me}: 'runAsUser' must be a uid ≥ 1 (got ${user}); containers never run as root`);
     this.runAs = { user, ...(props.runAsGroup !== undefined ? { group: props.runAsGroup } : {}) };
     if (envOwner) {
@@ -190,13 +204,12 @@ export abstract class Workload extends Component {
       this.env = new EnvironmentVariables(me);
       this.env.add(props.env ?? {}, "its env");
     }
-    this.writablePaths = props.writablePaths ?? preset.writablePaths;
+    this.writablePaths = props.writablePaths ?? preset.writablePaths ?? APP_DEFAULTS.writablePaths;
     this.volumes = [];
     this.volumeMounts = [];
     for (const [path, mount] of Object.entries(props.volumes ?? {})) this.addVolume(path, mount);
-    const resources = props.resources ?? preset.resources;
+    const resources = props.resources ?? preset.resources ?? APP_DEFAULTS.resources;
     this.resources = resources;
-    const writablePaths = this.writablePaths;
     const probe = props.probe ?? preset.probe;
     const command = props.command ?? preset.command;
     this.main = {
@@ -207,7 +220,7 @@ export abstract class Workload extends Component {
       ...(command ? { command } : {}),
       ...(props.args ? { args: props.args } : {}),
       ...(probe ? { probes: { check: probe, startupSeconds: props.startupSeconds ?? preset.startupSeconds } } : {}),
-      writablePaths,
+      writablePaths: this.writablePaths,
     };
     this.inits = (props.initContainers ?? []).map((init) => ({
       name: init.name,
@@ -215,7 +228,7 @@ export abstract class Workload extends Component {
       resources: init.resources ?? resources,
       command: init.command,
       ...(init.args ? { args: init.args } : {}),
-      writablePaths,
+      writablePaths: this.writablePaths,
     }));
     const names = [this.name, ...this.inits.map((i) => i.name)];
     const twice = names.find((n, i) => names.indexOf(n) !== i);
@@ -223,8 +236,7 @@ export abstract class Workload extends Component {
   }
 
   /** Connections reach every component that shares this one's environment (its migration Jobs). */
-  override connect(...args: Parameters<Component["connect"]>): this {
-    const [target, options = {}] = args;
+  override connect(target: Connectable, options: ConnectOptions = {}): this {
     if (this.envOwner && options.envPrefix !== false) {
       throw new PropsError(`${this.description}: its environment is ${this.envOwner.description}'s; connect ${this.envOwner.description} instead`);
     }
@@ -324,6 +336,18 @@ export abstract class Workload extends Component {
   /** Its own ServiceAccount, named after it. */
   protected get serviceAccountName(): string {
     return this.name;
+  }
+
+  /**
+   * The spec of a Job that runs this component's pod to completion, under its own ServiceAccount: at most
+   * `timeoutSeconds`, retried `retries` times after a failure.
+   */
+  protected runToCompletion(labels: Record<string, string>, run: { timeoutSeconds: number; retries: number }, restartPolicy: "Never" | "OnFailure"): k8s.JobSpec {
+    const me = this.description;
+    if (!Number.isInteger(run.timeoutSeconds) || run.timeoutSeconds < 1) throw new PropsError(`${me}: 'timeoutSeconds' must be an integer ≥ 1 (got ${run.timeoutSeconds})`);
+    if (!Number.isInteger(run.retries) || run.retries < 0) throw new PropsError(`${me}: 'retries' must be an integer ≥ 0 (got ${run.retries})`);
+    serviceAccount(this, this.name, labels);
+    return { backoffLimit: run.retries, activeDeadlineSeconds: run.timeoutSeconds, template: this.podTemplate(labels, { restartPolicy }) };
   }
 
   /** A ClusterIP (or headless) Service over its named ports, each targeting the container port of the same name. */
