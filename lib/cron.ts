@@ -13,6 +13,16 @@ export const CRON_EXAMPLE = "a cron schedule such as '0 3 * * *' or @daily";
 const FIELDS = ["minute", "hour", "day-of-month", "month", "day-of-week"] as const;
 
 /**
+ * A five-field cron schedule read in an IANA time zone, as Argo CD's sync windows (robfig/cron) and
+ * Kubernetes CronJobs read it: a day-of-month and a day-of-week both restricted match either (Vixie cron's
+ * OR). croner does the calendar and time-zone work, daylight-saving changes included. Throws croner's
+ * message when the schedule is not five valid fields; an unknown time zone throws on first evaluation.
+ */
+export function cronSchedule(schedule: string, timeZone: string): Cron {
+  return new Cron(schedule, { timezone: timeZone, mode: "5-part", domAndDow: false });
+}
+
+/**
  * Why the Kubernetes CronJob controller would refuse `schedule`, or would never run it; undefined for a
  * schedule that runs. Kubernetes reads schedules with robfig/cron v3 (`cron.ParseStandard`): five fields or
  * a macro, `*`, `?`, lists, ranges, steps and three-letter names, day-of-week 0–6, and a day-of-month and a
