@@ -130,7 +130,8 @@ function edgeFinding(edge: Edge, steps: Steps): Found | undefined {
   if (!d || !x) return undefined;
   const order = compareSteps(x, d);
   if (order < 0 || (order === 0 && !edge.strict)) return undefined;
-  if (edge.moveDependent || d.phase !== x.phase) {
+  // A hook that runs in an earlier phase than what it needs moves to that phase; a plain object never becomes a hook.
+  if (edge.moveDependent || (d.phase !== x.phase && d.hook)) {
     const wave = edge.strict && d.phase === x.phase ? x.wave + 1 : x.wave;
     const when = order === 0 ? `the same wave as ${who(edge.dependency)}` : `before ${who(edge.dependency)} (${describeStep(x)})`;
     return {
