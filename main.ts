@@ -1,7 +1,7 @@
 /**
- * The cdk8s app: render every environment × stack, validate, and write the output folder (the work lives
- * in cli/synth.ts). `npm run synth` and `cdk8s synth` run it through cli/launch.mjs, which type-checks
- * beside the render; run directly (`node .build/main.js`) it renders without the type-check.
+ * The cdk8s app: `npm run synth` and `cdk8s synth` run it through cli/launch.mjs, which type-checks beside
+ * the render (the pipeline is render/pipeline.ts; cli/synth.ts parses the arguments and prints). Run directly
+ * (`node .build/main.js`) it renders without the type-check.
  */
 import { main } from "./cli/synth";
 

@@ -171,8 +171,8 @@ function planApplication(env: Environment, target: ArgoCdTarget): PlannedApplica
   const { server, name } = env.data.cluster;
   const clusterResources = [
     ...(overrides?.clusterResources ?? []),
-    // CreateNamespace=true creates a cluster-scoped object: allow exactly that namespace.
-    ...(settings.createNamespace ? [{ group: "", kind: "Namespace", name: target.namespace }] : []),
+    // Every stack folder renders its Namespace (constructs/namespace.ts): allow exactly that namespace.
+    { group: "", kind: "Namespace", name: target.namespace },
   ];
   return {
     env,

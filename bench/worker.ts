@@ -1,6 +1,6 @@
 /**
- * One benchmark run in a fresh process: N API-like services (Deployment, Service, ConfigMap,
- * ServiceAccount, HPA, PDB, NetworkPolicy) × 3 environments through the same build → validate →
+ * One benchmark run in a fresh process: N API-like services (Deployment, Service, ServiceAccount,
+ * HPA, PDB, NetworkPolicy) × 3 environments through the same build → validate →
  * serialize → atomic write path as `npm run synth`. Prints one JSON line.
  *
  * usage: node worker.js <services> <outDir>
@@ -9,9 +9,8 @@
 import { App, Chart } from "cdk8s";
 import { Api } from "../constructs/api";
 import { stackLabels } from "../constructs/lib/labels";
-import { applySyncWaves } from "../constructs/lib/sync-waves";
-import { NetworkPolicies } from "../constructs/network-policies";
-import { synth, validateFiles } from "../cli/synth";
+import { applySyncWaves } from "../constructs/lib/roles";
+import { synth, validateFiles } from "../render/pipeline";
 import { collectFiles, foldersOf, renderTexts, type Output } from "../render/files";
 import { writeOutput } from "../render/write";
 import { DEFAULT_PROFILE, STRICT_PROFILE } from "../validation/types";
@@ -26,14 +25,10 @@ function environment(app: App, env: string, services: number): Output {
     return new Api(chart, name, {
       image: { repository: `ghcr.io/acme/${name}`, tag: "1.0.0", ...(prod ? { digest: DIGEST } : {}) },
       ...(prod ? { autoscaling: { minReplicas: 2, maxReplicas: 6 }, highAvailability: true } : { replicas: 2 }),
-      config: { LOG_LEVEL: "info", SERVICE_NAME: name },
+      env: { LOG_LEVEL: "info", SERVICE_NAME: name },
     });
   });
-  new NetworkPolicies(chart, "network-policies", {
-    public: apis,
-    ingressControllerNamespace: "ingress-nginx",
-    edges: apis.slice(1).map((api, i) => ({ from: apis[i], to: api })),
-  });
+  apis.slice(1).forEach((api, i) => apis[i]!.connect(api));
   applySyncWaves(chart);
   return { chart, folder: `${env}/bench`, source: "bench" };
 }
@@ -58,7 +53,7 @@ async function run(): Promise<void> {
   const built = performance.now();
   await validateFiles(files, (path) => (path.startsWith("prod/") ? STRICT_PROFILE : DEFAULT_PROFILE));
   const validated = performance.now();
-  writeOutput(outDir, renderTexts(folders, files));
+  await writeOutput(outDir, renderTexts(folders, files));
   const done = performance.now();
   const line = {
     services,

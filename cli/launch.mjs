@@ -2,16 +2,19 @@
 // Plain JavaScript, because it runs before any TypeScript is built.
 //
 // - Bundling: esbuild bundles the command's own code (~20 ms). Third-party packages are pre-bundled once
-//   into .build/vendor.cjs, rebuilt only when the lockfile or the set of modules the code imports changes:
-//   Node 20 spends ~200 ms resolving and loading the hundreds of small ES modules of kubernetes-models and
-//   secretlint alone, and a fraction of that on one bundle.
-// - synth type-checks (tsc, incremental) beside the render, which writes only once the check has passed.
-//   A passed check is remembered by a fingerprint of its inputs (size and mtime of every source file, the
-//   tsconfigs, the lockfile), so an unchanged tree is not checked again: what `tsc --build` does for its
-//   up-to-date check.
+//   into .build/vendor-<lockfile hash>-<imports hash>.cjs, one per lockfile and set of modules a command
+//   imports: Node 20 spends ~200 ms resolving and loading the hundreds of small ES modules of
+//   kubernetes-models and secretlint alone, and a fraction of that on one bundle.
+// - Runs side by side: every file in .build/ is written under a temporary name and renamed into place, so
+//   no run loads a bundle another run is halfway through writing, and a bundle names the vendor bundle it
+//   was built against.
+// - synth type-checks with `tsc -b tsconfig.synth.json` beside the render, which writes only once the check
+//   has passed. tsc's own up-to-date check answers in ~0.1 s when nothing changed.
+// - Stack traces name the .ts sources: bundles carry an inline source map (in the same file, so it always
+//   matches) and Node's source-map support is on.
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { builtinModules, createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -19,12 +22,13 @@ import { build, buildSync } from "esbuild";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const out = join(root, ".build");
-const VENDOR = join(out, "vendor.cjs");
 const PACKAGE = /^[@a-z]/;
-/** Every TypeScript file outside these could be in the type-checked program. */
-const NOT_SOURCES = new Set(["node_modules", "dist", ".build", ".git", "test", "bench"]);
-const INPUTS = ["tsconfig.json", "tsconfig.synth.json", "package-lock.json"];
-const STAMP = join(out, "typecheck.ok");
+const HASH_LENGTH = 8;
+const hash = (data) => createHash("sha256").update(data).digest("hex").slice(0, HASH_LENGTH);
+/** Stands for the vendor bundle's name in a bundle until it is known; as long as the real name, so no column moves. */
+const VENDOR_PLACEHOLDER = `./vendor-${"_".repeat(HASH_LENGTH)}-${"_".repeat(HASH_LENGTH)}.cjs`;
+/** A run loads the vendor bundle it chose within milliseconds: one older than this is in no run's way. */
+const IN_USE_MS = 60_000;
 
 const ENTRIES = {
   synth: { entry: "main.ts", typecheck: true },
@@ -33,16 +37,25 @@ const ENTRIES = {
   bench: { entry: "bench/bench.ts", typecheck: false, also: ["bench/worker.ts"] },
 };
 
-/** Bundles `entry` to .build/<name>.js, resolving vendored packages to .build/vendor.cjs. */
+/** Writes `path` whole or not at all: readers see the old file or the new one, never a part. */
+function writeAtomically(path, text) {
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, text);
+  renameSync(temporary, path);
+}
+
+/** Bundles `entry` in memory; its packages become stubs that load them from the vendor bundle. */
 async function bundle(entry) {
   const vendored = new Set();
   const outfile = join(out, entry.replace(/^.*\//, "").replace(/\.ts$/, ".js"));
-  await build({
+  const result = await build({
     entryPoints: [join(root, entry)],
     bundle: true,
     platform: "node",
-    packages: "external",
     outfile,
+    write: false,
+    sourcemap: "inline",
+    sourcesContent: false,
     logLevel: "warning",
     plugins: [
       {
@@ -53,61 +66,48 @@ async function bundle(entry) {
             vendored.add(args.path);
             return { path: args.path, namespace: "vendor" };
           });
-          build.onResolve({ filter: /^\.\/vendor\.cjs$/ }, () => ({ path: "./vendor.cjs", external: true }));
+          build.onResolve({ filter: /^\.\/vendor-_+-_+\.cjs$/ }, (args) => ({ path: args.path, external: true }));
           build.onLoad({ filter: /.*/, namespace: "vendor" }, (args) => ({
-            contents: `module.exports = require("./vendor.cjs")[${JSON.stringify(args.path)}]();`,
+            contents: `module.exports = require(${JSON.stringify(VENDOR_PLACEHOLDER)})[${JSON.stringify(args.path)}]();`,
             loader: "js",
           }));
         },
       },
     ],
   });
-  return { outfile, vendored };
+  return { outfile, text: result.outputFiles[0].text, vendored };
 }
 
-/** (Re)builds .build/vendor.cjs when the modules it must hold or the lockfile changed. */
+/**
+ * Makes sure the vendor bundle of `paths` for the current lockfile exists; returns its file name. Bundles of
+ * other lockfiles are removed: they can only be used again if the lockfile goes back.
+ */
 function vendor(paths) {
   const list = [...paths].sort();
-  const key = createHash("sha256")
-    .update(readFileSync(join(root, "package-lock.json")))
-    .update(list.join("\n"))
-    .digest("hex");
-  const keyFile = `${VENDOR}.key`;
-  if (existsSync(VENDOR) && existsSync(keyFile) && readFileSync(keyFile, "utf8") === key) return;
+  const lockfile = hash(readFileSync(join(root, "package-lock.json")));
+  const name = `vendor-${lockfile}-${hash(list.join("\n"))}.cjs`;
+  const file = join(out, name);
+  if (existsSync(file)) return name;
   // Absolute file paths (as Node resolves them for `import`) sidestep exports that offer only "import".
   const lines = list.map((p) => `  ${JSON.stringify(p)}: () => require(${JSON.stringify(fileURLToPath(import.meta.resolve(p)))}),`);
-  const entry = join(out, "vendor-entry.cjs");
+  const entry = join(out, `vendor-entry.${process.pid}.cjs`);
   writeFileSync(entry, `module.exports = {\n${lines.join("\n")}\n};\n`);
-  buildSync({ entryPoints: [entry], bundle: true, platform: "node", format: "cjs", outfile: VENDOR, logLevel: "warning" });
-  writeFileSync(keyFile, key);
-}
-
-function files(path) {
-  const full = join(root, path);
-  if (!existsSync(full)) return [];
-  if (!statSync(full).isDirectory()) return [path];
-  return readdirSync(full).sort().flatMap((entry) => files(join(path, entry)));
-}
-
-function fingerprint() {
-  const hash = createHash("sha256");
-  const sources = readdirSync(root)
-    .filter((entry) => !NOT_SOURCES.has(entry))
-    .sort()
-    .flatMap(files)
-    .filter((f) => f.endsWith(".ts"));
-  for (const file of [...sources, ...INPUTS]) {
-    const { size, mtimeMs } = statSync(join(root, file));
-    hash.update(`${file} ${size} ${mtimeMs}\n`);
+  const temporary = `${file}.${process.pid}.tmp`;
+  buildSync({ entryPoints: [entry], bundle: true, platform: "node", format: "cjs", outfile: temporary, logLevel: "warning" });
+  renameSync(temporary, file);
+  rmSync(entry);
+  for (const other of readdirSync(out)) {
+    const path = join(out, other);
+    if (/^vendor-\w+-\w+\.cjs$/.test(other) && !other.startsWith(`vendor-${lockfile}-`) && Date.now() - statSync(path).mtimeMs > IN_USE_MS) {
+      rmSync(path, { force: true });
+    }
   }
-  return hash.digest("hex");
+  return name;
 }
 
-/** Starts the type-check unless its inputs are unchanged since one passed; resolves to its errors, or "". */
+/** Starts `tsc -b` on the synth's sources; resolves to its errors, or "". */
 function typecheck() {
-  const before = fingerprint();
-  if (existsSync(STAMP) && readFileSync(STAMP, "utf8") === before) return { errors: Promise.resolve(""), stop() {} };
-  const tsc = spawn(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-p", join(root, "tsconfig.synth.json")], {
+  const tsc = spawn(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-b", join(root, "tsconfig.synth.json")], {
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
@@ -115,11 +115,7 @@ function typecheck() {
   tsc.stderr.on("data", (chunk) => (output += chunk));
   const errors = new Promise((resolve, reject) => {
     tsc.on("error", reject);
-    tsc.on("close", (code) => {
-      if (code !== 0) return resolve(output || `tsc exited with ${code}`);
-      writeFileSync(STAMP, before);
-      resolve("");
-    });
+    tsc.on("close", (code) => resolve(code === 0 ? "" : output || `tsc exited with ${code}`));
   });
   return { errors, stop: () => tsc.kill() };
 }
@@ -133,7 +129,9 @@ if (!spec) {
 mkdirSync(out, { recursive: true });
 const check = spec.typecheck ? typecheck() : undefined;
 const built = await Promise.all([spec.entry, ...(spec.also ?? [])].map(bundle));
-vendor(new Set(built.flatMap((b) => [...b.vendored])));
+const vendorName = vendor(new Set(built.flatMap((b) => [...b.vendored])));
+for (const { outfile, text } of built) writeAtomically(outfile, text.replaceAll(VENDOR_PLACEHOLDER, `./${vendorName}`));
+process.setSourceMapsEnabled(true);
 const { main, TypeCheckFailed } = createRequire(import.meta.url)(built[0].outfile);
 await main(args, async () => {
   const errors = await check?.errors;

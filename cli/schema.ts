@@ -6,12 +6,12 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import { environmentSchema } from "../environments";
-import { stackSettings } from "../stacks/settings";
+import { loadStacks, settingsOf } from "../render/stacks";
 
 export const SCHEMA_FILE = join("environments", "environment.schema.json");
 
 export function environmentJsonSchema(): string {
-  const schema = z.toJSONSchema(environmentSchema(stackSettings), { io: "input", unrepresentable: "any" });
+  const schema = z.toJSONSchema(environmentSchema(settingsOf(loadStacks())), { io: "input", unrepresentable: "any" });
   return `${JSON.stringify({ ...schema, title: "Slipway environment" }, null, 2)}\n`;
 }
 

@@ -1,49 +1,62 @@
 /**
- * A Kubernetes Secret provisioned by External Secrets: the workload references the Secret by name, the
- * value comes from the store at runtime, and git only ever holds the reference.
+ * A Kubernetes Secret provisioned by External Secrets: workloads reference the Secret by name, the values
+ * come from the store at runtime, and Git only ever holds the reference. Derived keys (a connection URL
+ * with the password URL-encoded, a config-file line) are computed by External Secrets' template engine
+ * from the fetched values, so they never pass through Git either.
  */
+import { PropsError } from "../lib/errors";
 import { ApiObject } from "cdk8s";
 import { Construct } from "constructs";
 import type { IExternalSecret } from "@kubernetes-models/external-secrets/external-secrets.io/v1/ExternalSecret";
+import { DATA_KEY, matches } from "../lib/formats";
+import type { SecretKeyRef } from "./lib/env";
 import type { SecretStore } from "./secret-store";
 
 export interface ExternalSecretProps {
   readonly store: SecretStore;
   /** Name of the Secret created in the namespace (and of this ExternalSecret). */
   readonly secretName: string;
-  /** Keys the Secret holds, e.g. `["password"]`. */
+  /** Keys fetched from the store (or generated), e.g. `["password"]`. */
   readonly keys: readonly string[];
+  /**
+   * More keys, computed from the fetched ones with External Secrets' v2 template engine (Go text/template
+   * with Sprig), e.g. `{ url: "postgresql://app:{{ .password | urlquery }}@database:5432/app" }`.
+   * @default {}
+   */
+  readonly templates?: Readonly<Record<string, string>>;
   /**
    * How often values are re-read from Vault. Generated values are created once and never rotated:
    * a database initialised with a password must keep it.
-   * @default 1h
+   * @default "1h"
    */
   readonly refreshInterval?: string;
 }
 
-const KEY = /^[-._a-zA-Z0-9]+$/;
-
-/** A Secret's reference as a workload uses it. */
-export interface SecretKeyRef {
-  readonly name: string;
-  readonly key: string;
+/**
+ * A Go template expression that URL-encodes the value of `key` for any part of a URL: `urlquery` escapes
+ * everything but unreserved characters and writes a space as `+`, which in a URL's user info would read
+ * as a literal plus, so spaces become `%20`.
+ */
+export function urlEncoded(key: string): string {
+  return `{{ .${key} | urlquery | replace "+" "%20" }}`;
 }
 
 export class ExternalSecret extends Construct {
   readonly secretName: string;
+  readonly keys: readonly string[];
 
   constructor(scope: Construct, id: string, props: ExternalSecretProps) {
     super(scope, id);
-    if (props.keys.length === 0) {
-      throw new Error(`ExternalSecret '${props.secretName}': 'keys' is empty; list the keys the Secret must hold, e.g. ["password"]`);
-    }
-    const bad = props.keys.find((k) => !KEY.test(k));
-    if (bad !== undefined) {
-      throw new Error(`ExternalSecret '${props.secretName}': key '${bad}' is not a valid Secret key (letters, digits, '-', '_', '.')`);
-    }
+    const me = `ExternalSecret '${props.secretName}'`;
+    if (props.keys.length === 0) throw new PropsError(`${me}: 'keys' is empty; list the keys the Secret must hold, e.g. ["password"]`);
+    const all = [...props.keys, ...Object.keys(props.templates ?? {})];
+    const bad = all.find((k) => !matches(DATA_KEY, k));
+    if (bad !== undefined) throw new PropsError(`${me}: key '${bad}' is not valid: expected ${DATA_KEY.expected}`);
+    const twice = all.find((k, i) => all.indexOf(k) !== i);
+    if (twice !== undefined) throw new PropsError(`${me}: key '${twice}' is both fetched and templated; keep one`);
     this.secretName = props.secretName;
-    const spec: IExternalSecret["spec"] =
-      props.store.source.provider === "vault" ? this.fromVault(props) : this.fromGenerator(props);
+    this.keys = all;
+    const spec = props.store.source.provider === "vault" ? this.fromVault(props) : this.fromGenerator(props);
     new ApiObject(this, "external-secret", {
       apiVersion: "external-secrets.io/v1",
       kind: "ExternalSecret",
@@ -54,7 +67,17 @@ export class ExternalSecret extends Construct {
 
   /** A reference to one key of the provisioned Secret. */
   ref(key: string): SecretKeyRef {
-    return { name: this.secretName, key };
+    if (!this.keys.includes(key)) throw new PropsError(`ExternalSecret '${this.secretName}': it holds no key '${key}' (it holds ${this.keys.join(", ")})`);
+    return { secretName: this.secretName, key };
+  }
+
+  private target(props: ExternalSecretProps, creationPolicy: "Owner" | "Orphan"): NonNullable<IExternalSecret["spec"]>["target"] {
+    const templates = Object.entries(props.templates ?? {});
+    return {
+      name: props.secretName,
+      creationPolicy,
+      ...(templates.length ? { template: { engineVersion: "v2", mergePolicy: "Merge", data: Object.fromEntries(templates) } } : {}),
+    };
   }
 
   private fromVault(props: ExternalSecretProps): IExternalSecret["spec"] {
@@ -62,7 +85,7 @@ export class ExternalSecret extends Construct {
     return {
       refreshInterval: props.refreshInterval ?? "1h",
       secretStoreRef: { kind: "SecretStore", name: props.store.storeName },
-      target: { name: props.secretName, creationPolicy: "Owner" },
+      target: this.target(props, "Owner"),
       data: props.keys.map((key) => ({ secretKey: key, remoteRef: { key: remoteKey, property: key } })),
     };
   }
@@ -71,7 +94,7 @@ export class ExternalSecret extends Construct {
   private fromGenerator(props: ExternalSecretProps): IExternalSecret["spec"] {
     return {
       refreshPolicy: "CreatedOnce",
-      target: { name: props.secretName, creationPolicy: "Orphan" },
+      target: this.target(props, "Orphan"),
       dataFrom: props.keys.map((key) => ({
         sourceRef: { generatorRef: props.store.generatorRef },
         rewrite: [{ regexp: { source: "^password$", target: key } }],

@@ -1,28 +1,35 @@
 /**
  * The stack's front door: nginx (unprivileged) with its config rendered from typed routes, a Service, and
- * an Ingress whose TLS certificate cert-manager issues.
+ * an Ingress whose TLS certificate cert-manager issues. Each route is a connection: the proxy may reach
+ * exactly the components it routes to, and only the ingress controller may reach the proxy.
  */
+import { PropsError } from "../lib/errors";
 import { Chart } from "cdk8s";
-import { k8s } from "./lib/k8s";
 import type { Construct } from "constructs";
-import { Component, type Endpoint } from "./lib/component";
-import type { Image } from "./lib/image";
+import { k8s } from "./lib/k8s";
+import type { Component } from "./lib/component";
 import {
   DEFAULT_CLIENT_MAX_BODY_SIZE,
   DEFAULT_UPSTREAM_TIMEOUT_SECONDS,
   DEFAULT_WEBSOCKET_TIMEOUT_SECONDS,
+  HEALTHZ_PATH,
   renderProxyConfig,
   type RateLimit,
 } from "./lib/nginx-config";
 import type { ResourceRequirements } from "./lib/pod";
-import { checkScaling, type ScalingProps } from "./lib/scaling";
-import { configMap, statelessWorkload } from "./lib/workload";
+import type { ScalingProps } from "./lib/scaling";
+import { Workload, type ContainerProps } from "./lib/workload";
 
 export interface ProxyRouteProps {
   /** URL prefix, e.g. `/` or `/api`. */
   readonly path: string;
-  /** Component the prefix goes to; its first port is used. */
-  readonly to: Endpoint;
+  /** Component the prefix goes to. */
+  readonly to: Component;
+  /**
+   * The target's port, by name.
+   * @default "http"
+   */
+  readonly port?: string;
   /**
    * Forward WebSocket upgrades on this prefix.
    * @default false
@@ -40,16 +47,21 @@ export interface TlsIssuer {
   readonly name: string;
 }
 
-export interface ProxyProps extends ScalingProps {
-  /** nginx image running as uid 101, e.g. nginxinc/nginx-unprivileged. */
-  readonly image: Image;
+/** The cluster's ingress controller, as the environment describes it. */
+export interface IngressController {
+  /** Ingress class the controller watches, e.g. `nginx` or `traefik`. */
+  readonly className: string;
+  /** Namespace of the controller's pods: the only source allowed to reach the proxy. */
+  readonly controllerNamespace: string;
+  /** cert-manager issuer of the TLS certificate. */
+  readonly tlsIssuer: TlsIssuer;
+}
+
+export interface ProxyProps extends Omit<ContainerProps, "command" | "args">, ScalingProps {
   /** Public host names; the Ingress routes them here and the certificate covers them. */
   readonly hosts: readonly string[];
   readonly routes: readonly ProxyRouteProps[];
-  /** Ingress class the controller watches, e.g. `nginx` or `traefik`. */
-  readonly ingressClassName: string;
-  /** cert-manager issuer of the TLS certificate. */
-  readonly tlsIssuer: TlsIssuer;
+  readonly ingress: IngressController;
   /**
    * Largest request body, as an nginx size.
    * @default "10m"
@@ -60,91 +72,84 @@ export interface ProxyProps extends ScalingProps {
    * @default 60
    */
   readonly upstreamTimeoutSeconds?: number;
-  /**
-   * @default { cpu: "50m", memory: "64Mi" }
-   */
-  readonly resources?: ResourceRequirements;
 }
 
-const PORT = 8080;
 /** uid/gid of the `nginx` user in nginx-unprivileged images. */
 export const NGINX_USER_ID = 101;
 /** Where nginx-unprivileged writes: pid and temp files (/tmp) and its cache. */
 export const NGINX_WRITABLE_PATHS = ["/tmp", "/var/cache/nginx"];
 
-export class Proxy extends Component {
-  readonly ports = { http: PORT };
+const DEFAULTS = {
+  port: 8080,
+  resources: { cpu: "50m", memory: "64Mi" } satisfies ResourceRequirements,
+} as const;
+
+export class Proxy extends Workload {
+  static readonly defaults = DEFAULTS;
 
   constructor(scope: Construct, id: string, props: ProxyProps) {
-    super(scope, id, "Proxy", "proxy");
-    const me = this.describe();
-    checkScaling(me, props);
+    super(scope, id, "Proxy", "edge", props, {
+      longRunning: true,
+      ports: { http: DEFAULTS.port },
+      probe: { http: HEALTHZ_PATH, port: "http" },
+      startupSeconds: 30,
+      resources: DEFAULTS.resources,
+      runAsUser: NGINX_USER_ID,
+      writablePaths: NGINX_WRITABLE_PATHS,
+    });
+    const me = this.description;
     const namespace = Chart.of(this).namespace;
-    if (!namespace) throw new Error(`${me}: the chart has no namespace; upstream Service names need one`);
-    if (props.hosts.length === 0) throw new Error(`${me}: 'hosts' is empty; list the public host names`);
+    if (!namespace) throw new PropsError(`${me}: the chart has no namespace; upstream Service names need one`);
+    if (props.hosts.length === 0) throw new PropsError(`${me}: 'hosts' is empty; list the public host names`);
 
     const conf = renderProxyConfig({
       generatedFrom: me,
-      listenPort: PORT,
+      listenPort: DEFAULTS.port,
       serverNames: props.hosts,
-      routes: props.routes.map((r) => ({
-        path: r.path,
-        upstream: { host: `${r.to.name}.${namespace}.svc.cluster.local`, port: firstPort(me, r.to) },
-        ...(r.websocket ? { websocket: true } : {}),
-        ...(r.rateLimit ? { rateLimit: r.rateLimit } : {}),
-      })),
+      routes: props.routes.map((r) => {
+        const portName = r.port ?? "http";
+        const port = r.to.ports[portName];
+        if (port === undefined) throw new PropsError(`${me}: route '${r.path}' goes to ${r.to.description}, which serves no port '${portName}'`);
+        this.connect(r.to, { envPrefix: false, ports: [portName] });
+        return {
+          path: r.path,
+          upstream: { host: `${r.to.name}.${namespace}.svc.cluster.local`, port },
+          ...(r.websocket ? { websocket: true } : {}),
+          ...(r.rateLimit ? { rateLimit: r.rateLimit } : {}),
+        };
+      }),
       ...(props.clientMaxBodySize !== undefined ? { clientMaxBodySize: props.clientMaxBodySize } : {}),
       ...(props.upstreamTimeoutSeconds !== undefined ? { upstreamTimeoutSeconds: props.upstreamTimeoutSeconds } : {}),
     });
     const labels = this.labels(props.image.tag);
-    configMap(this, this.name, labels, { "nginx.conf": conf });
-    statelessWorkload(this, {
-      ...props,
-      name: this.name,
-      labels,
-      selector: this.selector,
-      runAs: { user: NGINX_USER_ID },
-      containers: [
-        {
-          name: "nginx",
-          image: props.image,
-          resources: props.resources ?? { cpu: "50m", memory: "64Mi" },
-          ports: this.ports,
-          probes: { check: { http: "/healthz", port: "http" }, startupSeconds: 30 },
-          writablePaths: NGINX_WRITABLE_PATHS,
-          volumeMounts: [{ name: "config", mountPath: "/etc/nginx/nginx.conf", subPath: "nginx.conf", readOnly: true }],
-        },
-      ],
-      volumes: [{ name: "config", configMap: { name: this.name } }],
-      servicePorts: this.ports,
-      configText: conf,
-    });
+    this.addConfigFiles({ "/etc/nginx/nginx.conf": conf }, labels);
+    this.addDeployment(labels, props);
+    this.addService(labels);
+    this.admitNamespace(props.ingress.controllerNamespace, ["http"]);
     new k8s.KubeIngress(this, "ingress", {
       metadata: {
         name: this.name,
         labels,
         annotations: {
-          [props.tlsIssuer.kind === "ClusterIssuer" ? "cert-manager.io/cluster-issuer" : "cert-manager.io/issuer"]: props.tlsIssuer.name,
-          ...(props.ingressClassName === "nginx" ? ingressNginxLimits(props) : {}),
+          [props.ingress.tlsIssuer.kind === "ClusterIssuer" ? "cert-manager.io/cluster-issuer" : "cert-manager.io/issuer"]: props.ingress.tlsIssuer.name,
+          ...(props.ingress.className === "nginx" ? ingressNginxLimits(props) : {}),
         },
       },
       spec: {
-        ingressClassName: props.ingressClassName,
+        ingressClassName: props.ingress.className,
         tls: [{ hosts: [...props.hosts], secretName: `${this.name}-tls` }],
         rules: props.hosts.map((host) => ({
           host,
           http: {
-            paths: [
-              {
-                path: "/",
-                pathType: "Prefix",
-                backend: { service: { name: this.name, port: { name: "http" } } },
-              },
-            ],
+            paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: this.name, port: { name: "http" } } } }],
           },
         })),
       },
     });
+  }
+
+  protected override addEnv(): void {
+    throw new PropsError(`${this.description}: nginx reads no environment; connect to it, or route to a component`);
   }
 }
 
@@ -163,10 +168,4 @@ function ingressNginxLimits(props: ProxyProps): Record<string, string> {
     "nginx.ingress.kubernetes.io/proxy-read-timeout": String(timeout),
     "nginx.ingress.kubernetes.io/proxy-send-timeout": String(timeout),
   };
-}
-
-function firstPort(owner: string, to: Endpoint): number {
-  const port = Object.values(to.ports)[0];
-  if (port === undefined) throw new Error(`${owner}: route target '${to.name}' serves no port`);
-  return port;
 }

@@ -2,6 +2,7 @@
  * Where a stack's secrets come from, without a value in git: a namespaced External Secrets `SecretStore`
  * backed by Vault, or, for dev clusters without a vault, External Secrets' `Password` generator.
  */
+import { PropsError } from "../lib/errors";
 import { ApiObject } from "cdk8s";
 import { Construct } from "constructs";
 import type { ISecretStore } from "@kubernetes-models/external-secrets/external-secrets.io/v1/SecretStore";
@@ -48,7 +49,7 @@ export class SecretStore extends Construct {
     this.storeName = props.source.provider === "vault" ? "vault" : "password";
     if (props.source.provider === "vault") {
       if (!/^https?:\/\//.test(props.source.server)) {
-        throw new Error(`SecretStore '${id}': 'server' must be the Vault URL, e.g. https://vault.example.com (got '${props.source.server}')`);
+        throw new PropsError(`SecretStore '${id}': 'server' must be the Vault URL, e.g. https://vault.example.com (got '${props.source.server}')`);
       }
       this.vault(props.source);
     } else {

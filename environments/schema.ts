@@ -1,41 +1,43 @@
 /**
- * The environment schema: what an `environments/<env>.yaml` file may say.
+ * The environment schema: what an `environments/<env>.yaml` file may say besides its stacks' own settings,
+ * and the building blocks those settings are made of.
  *
- * Pure zod, no cdk8s: the Pulumi bootstrap and editors (through the exported JSON Schema) share it.
- * Every default lives here, once; an environment file holds only what differs.
+ * Pure zod, no cdk8s: the Pulumi bootstrap and editors (through the exported JSON Schema) share it. Formats
+ * come from lib/formats.ts, the one place every layer checks them against. Building blocks are plain zod
+ * objects (no refinements), so a stack can `.extend()` them; checks across fields (replicas or autoscaling,
+ * not both) run on the parsed file, in environments/index.ts.
  */
 import { z } from "zod";
 import { CRON_SCHEDULE } from "../lib/cron";
+import {
+  DNS_LABEL,
+  DNS_SUBDOMAIN,
+  ENV_VAR_NAME,
+  HOSTNAME,
+  IMAGE_DIGEST,
+  IMAGE_REPOSITORY,
+  IMAGE_TAG,
+  QUANTITY,
+  type Format,
+} from "../lib/formats";
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const QUANTITY = /^[0-9]+(\.[0-9]+)?(m|k|M|G|T|Ki|Mi|Gi|Ti)?$/;
-// Registry host (optional port) and slash-separated path components, as the distribution spec allows.
-const REPOSITORY = /^[a-z0-9]+([._-][a-z0-9]+)*(\.[a-z0-9]+([._-][a-z0-9]+)*)*(:[0-9]+)?(\/[a-z0-9]+([._-]{1,2}[a-z0-9]+)*)*$/;
-const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
-const DIGEST = /^sha256:[a-f0-9]{64}$/;
-const HOSTNAME = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/;
+/** A string in `format`, with the format's own description as the message. */
+export function formatted(format: Format): z.ZodString {
+  const string = z.string().regex(format.pattern, { message: `expected ${format.expected}` });
+  return format.maxLength === undefined ? string : string.max(format.maxLength);
+}
 
-export const DnsLabel = z
-  .string()
-  .max(63)
-  .regex(DNS_LABEL, { message: "expected a DNS label (lower-case letters, digits and '-', at most 63)" });
-
-export const Quantity = z
-  .string()
-  .regex(QUANTITY, { message: "expected a Kubernetes quantity such as 250m, 512Mi or 10Gi" });
+export const DnsLabel = formatted(DNS_LABEL);
+export const DnsSubdomain = formatted(DNS_SUBDOMAIN);
+export const Quantity = formatted(QUANTITY);
+export const Hostname = formatted(HOSTNAME);
+export const CronSchedule = z.string().regex(CRON_SCHEDULE, { message: "expected a cron schedule such as '0 3 * * *' or @daily" });
 
 export const ImageRef = z
   .object({
-    repository: z.string().regex(REPOSITORY, { message: "expected an image repository such as ghcr.io/acme/api" }),
-    tag: z
-      .string()
-      .regex(TAG, { message: "expected an image tag such as 1.4.2" })
-      .refine((tag) => tag !== "latest", { message: "expected a fixed tag; 'latest' moves under you" }),
-    digest: z
-      .string()
-      .regex(DIGEST, { message: "expected a digest such as sha256:<64 hex characters>" })
-      .optional()
-      .describe("Pins the image; required where policy.requireImageDigests is on (prod)."),
+    repository: formatted(IMAGE_REPOSITORY),
+    tag: formatted(IMAGE_TAG).refine((tag) => tag.toLowerCase() !== "latest", { message: "expected a fixed tag; 'latest' moves under you" }),
+    digest: formatted(IMAGE_DIGEST).optional().describe("Pins the image; required where policy.requireImageDigests is on (prod)."),
   })
   .strict()
   .describe("An image, kept as data so promotion pull requests and Renovate can edit it.");
@@ -54,94 +56,30 @@ export const Autoscaling = z
   .object({
     minReplicas: z.number().int().min(1),
     maxReplicas: z.number().int().min(1),
-    targetCPUUtilizationPercentage: z.number().int().min(1).max(100).default(75),
+    targetCPUUtilizationPercentage: z.number().int().min(1).max(100).optional().describe("@default 75"),
   })
-  .strict()
-  .refine((a) => a.minReplicas <= a.maxReplicas, {
-    message: "expected minReplicas ≤ maxReplicas",
-    path: ["maxReplicas"],
-  });
+  .strict();
 export type Autoscaling = z.infer<typeof Autoscaling>;
 
 export const Storage = z
   .object({
     size: Quantity.describe("Size of the volume."),
-    storageClassName: z.string().optional().describe("Storage class. @default the cluster's default class"),
+    storageClassName: DnsSubdomain.optional().describe("Storage class. @default the cluster's default class"),
   })
   .strict();
 export type Storage = z.infer<typeof Storage>;
 
-/** Replicas or autoscaling bounds for a stateless workload; never both (checked by `oneScalingMode`). */
-const scaled = {
+/** Replicas or autoscaling bounds for a stateless workload; never both (checked on the parsed file). */
+export const Scaling = {
   replicas: z.number().int().min(1).optional().describe("Fixed replica count. @default 1"),
   autoscaling: Autoscaling.optional().describe("HPA bounds; when set, the Deployment carries no replicas field."),
 };
-const oneScalingMode = (s: { replicas?: number; autoscaling?: unknown }, ctx: z.RefinementCtx) => {
-  if (s.replicas !== undefined && s.autoscaling !== undefined) {
-    ctx.addIssue({ code: "custom", path: ["replicas"], message: "expected either replicas or autoscaling, not both" });
-  }
-};
 
-const ConfigValues = z
-  .record(z.string().regex(/^[A-Z_][A-Z0-9_]*$/, { message: "expected an environment variable name" }), z.string())
-  .default({})
-  .describe("Plain, non-secret settings rendered into the workload's ConfigMap.");
-
-export const ApiSettings = z
-  .object({
-    image: ImageRef,
-    ...scaled,
-    resources: Resources.default({ cpu: "100m", memory: "256Mi" }),
-    port: z.number().int().min(1024).max(65535).default(8000),
-    config: ConfigValues,
-    migrations: z
-      .union([
-        z.object({ command: z.array(z.string().min(1)).min(1) }).strict(),
-        z.literal(false),
-      ])
-      .default({ command: ["alembic", "upgrade", "head"] })
-      .describe(
-        "The schema migration Job, run by Argo CD before the API rolls out (e.g. command: [python, manage.py, migrate] for Django); false turns it off.",
-      ),
-  })
-  .strict()
-  .superRefine(oneScalingMode);
-
-export const Backup = z
-  .object({
-    schedule: z.string().regex(CRON_SCHEDULE, { message: "expected a cron schedule such as '0 3 * * *' or @daily" }).default("0 3 * * *"),
-    keep: z.number().int().min(1).default(7).describe("How many daily dumps to keep."),
-    storage: Storage.default({ size: "10Gi" }),
-  })
-  .strict();
-
-export const DatabaseSettings = z
-  .object({
-    image: ImageRef,
-    resources: Resources.default({ cpu: "250m", memory: "512Mi" }),
-    storage: Storage.default({ size: "10Gi" }),
-    backup: z
-      .union([Backup, z.literal(false)])
-      .default(Backup.parse({}))
-      .describe("Daily pg_dump to its own volume; false turns it off (refused where policy.requireBackups is on)."),
-    databaseName: DnsLabel.default("app"),
-  })
-  .strict();
-
-export const CacheSettings = z
-  .object({
-    image: ImageRef,
-    resources: Resources.default({ cpu: "50m", memory: "128Mi" }),
-    persistence: z
-      .union([Storage, z.literal(false)])
-      .default(false)
-      .describe("An append-only-file volume; false keeps the cache in memory only."),
-    maxmemory: z.string().regex(/^[0-9]+(mb|gb)$/, { message: "expected a size such as 100mb" }).default("100mb"),
-    maxmemoryPolicy: z
-      .enum(["noeviction", "allkeys-lru", "allkeys-lfu", "volatile-lru", "volatile-lfu", "allkeys-random", "volatile-random", "volatile-ttl"])
-      .default("allkeys-lru"),
-  })
-  .strict();
+/** Plain, non-secret environment variables of a workload; secrets come from the stack's secret store. */
+export const EnvValues = z
+  .record(formatted(ENV_VAR_NAME), z.string())
+  .optional()
+  .describe("Plain, non-secret environment variables of the workload (its config). Secrets never go here.");
 
 export const RateLimit = z
   .object({
@@ -150,41 +88,36 @@ export const RateLimit = z
   })
   .strict();
 
-export const ProxySettings = z
+/** Where a stack's secrets live in Vault: the environment's defaults, overridden per stack. */
+export const StackSecrets = z
   .object({
-    image: ImageRef,
-    ...scaled,
-    resources: Resources.default({ cpu: "50m", memory: "64Mi" }),
-    clientMaxBodySize: z.string().regex(/^[0-9]+[km]?$/, { message: "expected an nginx size such as 10m" }).default("10m"),
-    upstreamTimeoutSeconds: z.number().int().min(1).max(3600).default(60),
-    apiRateLimit: RateLimit.optional().describe("Per-client-IP rate limit on /api. @default no limit"),
+    role: z.string().min(1).optional().describe("Vault Kubernetes-auth role the stack's store logs in with. @default <stack>-<env>"),
+    keyPrefix: z.string().min(1).optional().describe("Folder of the stack's secrets under the KV mount. @default <env>/<stack>"),
+    path: z.string().min(1).optional().describe("KV v2 mount. @default the environment's secrets.path"),
+    authMountPath: z.string().min(1).optional().describe("Mount of Vault's Kubernetes auth. @default the environment's secrets.authMountPath"),
+  })
+  .strict();
+
+export const Quota = z
+  .object({
+    cpu: Quantity.describe("Sum of CPU requests."),
+    memory: Quantity.describe("Sum of memory requests, and of memory limits."),
+    pods: z.number().int().min(1).describe("Pods at once."),
+    storage: Quantity.optional().describe("Sum of every claim's storage. @default twice what the stack's volumes ask for"),
   })
   .strict()
-  .superRefine(oneScalingMode);
+  .describe("The namespace's ResourceQuota. @default twice what the stack's workloads ask for at their largest");
 
-export const FrontendSettings = z
+/** What every stack says, whatever it composes: extend it with the stack's components. */
+export const StackBase = z
   .object({
-    image: ImageRef,
-    ...scaled,
-    resources: Resources.default({ cpu: "50m", memory: "128Mi" }),
-    mode: z
-      .enum(["static", "ssr"])
-      .default("static")
-      .describe("static: an SPA served by unprivileged nginx; ssr: a Node server (e.g. Remix)."),
-    port: z.number().int().min(1024).max(65535).default(8080),
-    config: ConfigValues,
+    namespace: DnsLabel.describe("Namespace the stack is deployed to (free-form per env, e.g. openvault / ov-demo)."),
+    hosts: z.array(Hostname).default([]).describe("Public host names served by the stack's ingress."),
+    quota: Quota.optional(),
+    secrets: StackSecrets.optional().describe("Where the stack's secrets live in Vault, where the environment's defaults do not fit."),
   })
-  .strict()
-  .superRefine(oneScalingMode);
-
-/** What every stack says, whatever it composes. */
-export const StackBase = {
-  namespace: DnsLabel.describe("Namespace the stack is deployed to (free-form per env, e.g. openvault / ov-demo)."),
-  hosts: z
-    .array(z.string().regex(HOSTNAME, { message: "expected a DNS host name such as app.example.com" }))
-    .min(1)
-    .describe("Public host names served by the stack's ingress."),
-};
+  .strict();
+export type StackBase = z.infer<typeof StackBase>;
 
 export const SecretStore = z.discriminatedUnion("provider", [
   z
@@ -192,10 +125,10 @@ export const SecretStore = z.discriminatedUnion("provider", [
       provider: z.literal("vault"),
       server: z.url({ message: "expected the Vault URL, e.g. https://vault.example.com" }),
       path: z.string().min(1).default("secret").describe("KV v2 mount path."),
-      role: z.string().min(1).describe("Vault Kubernetes-auth role the stack's store logs in with."),
       authMountPath: z.string().min(1).default("kubernetes"),
     })
-    .strict(),
+    .strict()
+    .describe("Vault, through a SecretStore per stack that logs in with the stack's own role (<stack>-<env> by default)."),
   z
     .object({ provider: z.literal("generator") })
     .strict()
@@ -212,12 +145,12 @@ export const Cluster = z
 
 export const Ingress = z
   .object({
-    className: z.string().min(1).default("nginx"),
+    className: DnsSubdomain.default("nginx"),
     controllerNamespace: DnsLabel.default("ingress-nginx").describe(
       "Namespace of the ingress controller pods, the only source allowed to reach the proxy (kube-system for k3s's Traefik).",
     ),
     tlsIssuer: z
-      .object({ kind: z.enum(["ClusterIssuer", "Issuer"]).default("ClusterIssuer"), name: z.string().min(1) })
+      .object({ kind: z.enum(["ClusterIssuer", "Issuer"]).default("ClusterIssuer"), name: DnsSubdomain })
       .strict(),
   })
   .strict();
@@ -232,4 +165,4 @@ export const Policy = z
     requireBackups: z.boolean().default(false).describe("Every database must have backups on (prod)."),
   })
   .strict()
-  .default({ requireImageDigests: false, highAvailability: false, requireBackups: false });
+  .prefault({});

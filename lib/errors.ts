@@ -5,3 +5,15 @@ export class ConfigError extends Error {
     this.name = "ConfigError";
   }
 }
+
+/**
+ * Props a construct cannot render (a port below 1024, a quota below what the workloads ask for), with
+ * what to change. The render pipeline reports it against the environment file and stack that built the
+ * construct; any other error is a bug and surfaces as one.
+ */
+export class PropsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "PropsError";
+  }
+}

@@ -83,3 +83,9 @@ export const GO_DURATION: Format = {
   pattern: /^([0-9]+(\.[0-9]+)?(ns|us|ms|s|m|h))+$/,
   expected: "a duration such as 30s, 5m or 1h30m",
 };
+
+/** A size as nginx reads it (client_max_body_size…): digits, optionally followed by k, m or g. */
+export const NGINX_SIZE: Format = {
+  pattern: /^[0-9]+[kmg]?$/,
+  expected: "an nginx size (digits, optionally followed by k, m or g) such as 10m",
+};

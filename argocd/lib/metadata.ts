@@ -3,7 +3,7 @@
  * filter by, external links, info), notification subscriptions and sync waves of the app-of-apps.
  */
 import { LABEL } from "../../constructs/lib/labels";
-import { SYNC_WAVE_ANNOTATION } from "../../constructs/lib/sync-waves";
+import { SYNC_WAVE_ANNOTATION } from "../../constructs/lib/roles";
 import type { Notification } from "../../environments/argocd";
 
 export const IN_CLUSTER = "https://kubernetes.default.svc";

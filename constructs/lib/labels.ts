@@ -14,9 +14,6 @@ export const LABEL = {
   managedBy: "app.kubernetes.io/managed-by",
 } as const;
 
-/** What a component is for; drives the sync wave and the policy checks that apply. */
-export type Role = "api" | "database" | "cache" | "proxy" | "frontend" | "backup" | "migration";
-
 /** The labels a stack's chart puts on every object. */
 export function stackLabels(stack: string): Record<string, string> {
   return { [LABEL.partOf]: stack, [LABEL.instance]: stack, [LABEL.managedBy]: "slipway" };
@@ -28,7 +25,7 @@ export function selectorLabels(scope: IConstruct, name: string): Record<string, 
   return instance ? { [LABEL.name]: name, [LABEL.instance]: instance } : { [LABEL.name]: name };
 }
 
-/** Labels of a component's objects (the chart adds the stack-wide ones). */
-export function componentLabels(name: string, role: Role, version?: string): Record<string, string> {
-  return { [LABEL.name]: name, [LABEL.component]: role, ...(version ? { [LABEL.version]: version } : {}) };
+/** Labels of a component's objects (the chart adds the stack-wide ones); `kind` is what it is, e.g. `database`. */
+export function componentLabels(name: string, kind: string, version?: string): Record<string, string> {
+  return { [LABEL.name]: name, [LABEL.component]: kind, ...(version ? { [LABEL.version]: version } : {}) };
 }

@@ -7,6 +7,7 @@
  */
 import { isIP } from "node:net";
 import { ConfigError } from "../../lib/errors";
+import { DNS_SUBDOMAIN, HOSTNAME, NGINX_SIZE, matches } from "../../lib/formats";
 
 /** A Kubernetes Service the proxy forwards to. */
 export interface ProxyUpstream {
@@ -197,9 +198,6 @@ function resolveStaticInput(input: StaticSiteConfigInput): ResolvedStaticInput {
 
 // -------------------------------------------------------------------------------------------- validation
 
-const HOSTNAME = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/;
-const DNS_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const NGINX_SIZE = /^[0-9]+[kmg]?$/;
 // Segments start with a letter or digit (so no `.`/`..`, which nginx normalises away) and hold no `_`, which
 // keeps rate-limit zone names (path with `/` turned into `_`) one per path.
 const PATH_SEGMENTS = /^(\/[A-Za-z0-9][A-Za-z0-9.-]*)+$/;
@@ -221,11 +219,9 @@ function proxyProblems(input: ResolvedProxyInput): string[] {
     ...listenPortProblems(input.listenPort),
     ...serverNameProblems(input.serverNames),
     ...routesProblems(input.routes),
-    ...(NGINX_SIZE.test(input.clientMaxBodySize)
+    ...(matches(NGINX_SIZE, input.clientMaxBodySize)
       ? []
-      : [
-          `clientMaxBodySize: expected an nginx size (digits, optionally followed by k, m or g) such as 10m, got ${describeValue(input.clientMaxBodySize)}`,
-        ]),
+      : [`clientMaxBodySize: expected ${NGINX_SIZE.expected}, got ${describeValue(input.clientMaxBodySize)}`]),
     ...integerProblems("upstreamTimeoutSeconds", input.upstreamTimeoutSeconds, 1, 3600),
     ...integerProblems("websocketTimeoutSeconds", input.websocketTimeoutSeconds, 1, 86400),
     ...(isResolverAddress(input.resolver)
@@ -276,7 +272,7 @@ function integerProblems(field: string, value: number, min: number, max: number)
 function serverNameProblems(serverNames: readonly string[]): string[] {
   if (serverNames.length === 0) return ["serverNames: expected at least one host name, such as shop.example.com"];
   return serverNames.flatMap((name, i) => [
-    ...(HOSTNAME.test(name) ? [] : [`serverNames[${i}]: expected a DNS host name such as shop.example.com, got ${describeValue(name)}`]),
+    ...(matches(HOSTNAME, name) ? [] : [`serverNames[${i}]: expected a DNS host name such as shop.example.com, got ${describeValue(name)}`]),
     ...duplicateProblem(serverNames, i, "serverNames"),
   ]);
 }
@@ -315,7 +311,7 @@ function routePathProblems(path: string, field: string): string[] {
 }
 
 function upstreamProblems(upstream: ProxyUpstream, field: string): string[] {
-  const hostOk = isIP(upstream.host) === 4 || (DNS_NAME.test(upstream.host) && upstream.host.includes("."));
+  const hostOk = isIP(upstream.host) === 4 || (matches(DNS_SUBDOMAIN, upstream.host) && upstream.host.includes("."));
   return [
     ...(hostOk
       ? []
@@ -339,7 +335,7 @@ function isResolverAddress(resolver: string): boolean {
   if (!match) return false;
   const host = match[1]!;
   if (host.startsWith("[")) return isIP(host.slice(1, -1)) === 6;
-  return isIP(host) === 4 || DNS_NAME.test(host);
+  return isIP(host) === 4 || matches(DNS_SUBDOMAIN, host);
 }
 
 function isCidr(cidr: string): boolean {

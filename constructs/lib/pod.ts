@@ -3,6 +3,7 @@
  * probes, writable scratch space on a read-only root filesystem, and topology spread. One place, used by
  * every workload construct.
  */
+import { PropsError } from "../../lib/errors";
 import { k8s } from "./k8s";
 import { imageReference, type Image } from "./image";
 
@@ -54,8 +55,15 @@ export const CONTAINER_SECURITY_CONTEXT: k8s.SecurityContext = {
   seccompProfile: { type: "RuntimeDefault" },
 };
 
-/** How the kubelet checks a container: an HTTP path on a named port, or a command. */
-export type HealthCheck = { readonly http: string; readonly port: string } | { readonly exec: readonly string[] };
+/**
+ * How the kubelet checks a container: an HTTP path on a named port, a TCP connect to a named port, a command
+ * that exits 0, or a gRPC health check on a port number (Kubernetes' gRPC probe takes numbers only).
+ */
+export type HealthCheck =
+  | { readonly http: string; readonly port: string }
+  | { readonly tcp: string }
+  | { readonly exec: readonly string[] }
+  | { readonly grpc: number; readonly service?: string };
 
 export interface ProbeSettings {
   readonly check: HealthCheck;
@@ -66,10 +74,11 @@ export interface ProbeSettings {
   readonly startupSeconds?: number;
 }
 
-function action(check: HealthCheck): Pick<k8s.Probe, "httpGet" | "exec"> {
-  return "http" in check
-    ? { httpGet: { path: check.http, port: k8s.IntOrString.fromString(check.port) } }
-    : { exec: { command: [...check.exec] } };
+function action(check: HealthCheck): Pick<k8s.Probe, "httpGet" | "tcpSocket" | "exec" | "grpc"> {
+  if ("http" in check) return { httpGet: { path: check.http, port: k8s.IntOrString.fromString(check.port) } };
+  if ("tcp" in check) return { tcpSocket: { port: k8s.IntOrString.fromString(check.tcp) } };
+  if ("grpc" in check) return { grpc: { port: check.grpc, ...(check.service !== undefined ? { service: check.service } : {}) } };
+  return { exec: { command: [...check.exec] } };
 }
 
 /**
@@ -133,6 +142,8 @@ export interface PodSpecInput {
   readonly serviceAccountName: string;
   readonly runAs: RunAs;
   readonly containers: readonly ContainerSpec[];
+  /** Run to completion, in order, before the containers start; same security context. */
+  readonly initContainers?: readonly ContainerSpec[];
   readonly volumes?: readonly k8s.Volume[];
   /** Pod labels to spread across nodes and zones; omit for single pods and jobs. */
   readonly spreadSelector?: Readonly<Record<string, string>>;
@@ -141,19 +152,21 @@ export interface PodSpecInput {
 
 /** The pod spec every workload uses: own ServiceAccount without a token, restricted security context. */
 export function podSpec(input: PodSpecInput): k8s.PodSpec {
-  const scratch = [...new Set(input.containers.flatMap((c) => c.writablePaths ?? []))].map((path) => ({
+  const all = [...(input.initContainers ?? []), ...input.containers];
+  const scratch = [...new Set(all.flatMap((c) => c.writablePaths ?? []))].map((path) => ({
     name: scratchVolumeName(path),
     emptyDir: {},
   }));
   const volumes = [...scratch, ...(input.volumes ?? [])];
   const clash = volumes.find((v, i) => volumes.findIndex((w) => w.name === v.name) !== i);
-  if (clash) throw new Error(`pod of '${input.serviceAccountName}': two volumes are named '${clash.name}'; rename the volume or the writable path`);
+  if (clash) throw new PropsError(`pod of '${input.serviceAccountName}': two volumes are named '${clash.name}'; rename the volume or the writable path`);
   return {
     serviceAccountName: input.serviceAccountName,
     automountServiceAccountToken: false,
     enableServiceLinks: false,
     securityContext: podSecurityContext(input.runAs),
     ...(input.restartPolicy ? { restartPolicy: input.restartPolicy } : {}),
+    ...(input.initContainers?.length ? { initContainers: input.initContainers.map(container) } : {}),
     containers: input.containers.map(container),
     ...(volumes.length ? { volumes } : {}),
     ...(input.spreadSelector ? { topologySpreadConstraints: topologySpread(input.spreadSelector) } : {}),

@@ -1,7 +1,8 @@
 /** Replica counts, autoscaling and disruption budgets for stateless workloads. */
+import { PropsError } from "../../lib/errors";
 import { ApiObject } from "cdk8s";
 import { k8s } from "./k8s";
-import type { Construct } from "constructs";
+import type { Construct, IConstruct } from "constructs";
 
 export interface AutoscalingBounds {
   readonly minReplicas: number;
@@ -28,34 +29,47 @@ export interface ScalingProps {
   /**
    * Require at least two pods at all times (prod). Whenever two or more pods can run, they are spread
    * over nodes and zones and a PDB keeps one up during drains, whatever this says.
-   * @default false
+   * @default - the stack's policy (the `slipway:highAvailability` context of the chart), else false
    */
   readonly highAvailability?: boolean;
+}
+
+/** Context key a chart sets once for every component in it: the environment's high-availability policy. */
+export const HIGH_AVAILABILITY_CONTEXT = "slipway:highAvailability";
+
+/** `props` with `highAvailability` resolved from the chart's context where the props are silent. */
+export function resolveScaling(scope: IConstruct, props: ScalingProps): ScalingProps {
+  const fromContext = scope.node.tryGetContext(HIGH_AVAILABILITY_CONTEXT) as boolean | undefined;
+  return {
+    ...(props.replicas !== undefined ? { replicas: props.replicas } : {}),
+    ...(props.autoscaling !== undefined ? { autoscaling: props.autoscaling } : {}),
+    highAvailability: props.highAvailability ?? fromContext ?? false,
+  };
 }
 
 /** Checks scaling props; `owner` names the construct in messages, e.g. `Api 'api'`. */
 export function checkScaling(owner: string, props: ScalingProps): void {
   const { replicas, autoscaling } = props;
   if (replicas !== undefined && autoscaling) {
-    throw new Error(`${owner}: set either 'replicas' or 'autoscaling', not both (got replicas ${replicas} and autoscaling)`);
+    throw new PropsError(`${owner}: set either 'replicas' or 'autoscaling', not both (got replicas ${replicas} and autoscaling)`);
   }
   if (replicas !== undefined && (!Number.isInteger(replicas) || replicas < 1)) {
-    throw new Error(`${owner}: 'replicas' must be an integer ≥ 1 (got ${replicas})`);
+    throw new PropsError(`${owner}: 'replicas' must be an integer ≥ 1 (got ${replicas})`);
   }
   if (autoscaling) {
     const { minReplicas, maxReplicas } = autoscaling;
     if (!Number.isInteger(minReplicas) || minReplicas < 1) {
-      throw new Error(`${owner}: 'autoscaling.minReplicas' must be an integer ≥ 1 (got ${minReplicas})`);
+      throw new PropsError(`${owner}: 'autoscaling.minReplicas' must be an integer ≥ 1 (got ${minReplicas})`);
     }
     if (!Number.isInteger(maxReplicas) || maxReplicas < minReplicas) {
-      throw new Error(`${owner}: 'autoscaling.maxReplicas' must be an integer ≥ minReplicas ${minReplicas} (got ${maxReplicas})`);
+      throw new PropsError(`${owner}: 'autoscaling.maxReplicas' must be an integer ≥ minReplicas ${minReplicas} (got ${maxReplicas})`);
     }
   }
   if (props.highAvailability && autoscaling && autoscaling.minReplicas < 2) {
-    throw new Error(`${owner}: high availability needs autoscaling.minReplicas ≥ 2 (got ${autoscaling.minReplicas})`);
+    throw new PropsError(`${owner}: high availability needs autoscaling.minReplicas ≥ 2 (got ${autoscaling.minReplicas})`);
   }
   if (props.highAvailability && !autoscaling && (replicas ?? 1) < 2) {
-    throw new Error(
+    throw new PropsError(
       `${owner}: high availability needs at least 2 pods (got ${replicas ?? 1} replica); set replicas ≥ 2 or autoscaling.minReplicas ≥ 2`,
     );
   }

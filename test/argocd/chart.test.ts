@@ -76,15 +76,13 @@ describe("prod defaults", () => {
     expect(app("web-prod").metadata.finalizers).toBeUndefined();
   });
 
-  test("prod does not create its namespace, and its project allows no cluster-scoped kind for it", () => {
+  test("prod does not ask Argo CD to create its namespace: the stack's folder renders it", () => {
     expect(at(app("web-prod"), "spec", "syncPolicy", "syncOptions")).toEqual([
       "PruneLast=true",
       "ApplyOutOfSyncOnly=true",
       "FailOnSharedResource=true",
       "RespectIgnoreDifferences=true",
     ]);
-    const whitelist = at(find(objects, "AppProject", "web"), "spec", "clusterResourceWhitelist") as { name?: string }[];
-    expect(whitelist.map((r) => r.name)).not.toContain("shop");
   });
 
   test("the replicas of prod's autoscaled api and proxy belong to their HPAs", () => {
@@ -105,7 +103,7 @@ describe("staging and dev", () => {
     expect(at(app("web-staging"), "spec", "syncPolicy", "automated")).toEqual({ prune: true, selfHeal: true, allowEmpty: false });
   });
 
-  test("staging owns its namespace: Argo CD creates it, and may create only that one", () => {
+  test("each project may create exactly the Namespaces its stack folders render", () => {
     expect(at(app("web-staging"), "spec", "syncPolicy", "syncOptions")).toEqual([
       "CreateNamespace=true",
       "PruneLast=true",
@@ -114,6 +112,7 @@ describe("staging and dev", () => {
     ]);
     expect(at(find(objects, "AppProject", "web"), "spec", "clusterResourceWhitelist")).toEqual([
       { group: "", kind: "Namespace", name: "web-dev" },
+      { group: "", kind: "Namespace", name: "shop" },
       { group: "", kind: "Namespace", name: "web-staging" },
     ]);
   });

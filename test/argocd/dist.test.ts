@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
 import { loadEnvironments, type Environment } from "../../environments/index";
 import type { KubeObject } from "../../lib/kube-object";
-import { stackSettings } from "../../stacks/settings";
+import { stackSettings } from "../support/stacks";
 import { at, coverageProblems, effectiveApplications, type EffectiveApplication, schemaProblems } from "./support/argo";
 
 const ROOT = join(__dirname, "../..");

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { z } from "zod";
 import { ArgoCdSettings } from "../../environments/argocd";
 import { ConfigError, loadEnvironments, parseEnvironment } from "../../environments/index";
-import { stackSettings } from "../../stacks/settings";
+import { stackSettings } from "../support/stacks";
 import { FIXTURES } from "./support/argo";
 
 const FILE = "environments/prod.yaml";

@@ -2,15 +2,16 @@ import type { IDeployment } from "kubernetes-models/apps/v1";
 import type { IHorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2";
 import type { IJob } from "kubernetes-models/batch/v1";
 import type { IPodDisruptionBudget } from "kubernetes-models/policy/v1";
-import type { IConfigMap, IContainer, IService, IServiceAccount } from "kubernetes-models/v1";
-import { Api, MIGRATION_HOOK_ANNOTATIONS, type ApiProps } from "../../constructs/api";
+import type { IContainer, IService, IServiceAccount } from "kubernetes-models/v1";
+import { Api, type ApiProps } from "../../constructs/api";
+import { SYNC_HOOK_ANNOTATIONS } from "../../constructs/job";
 import { errorOf, find, image, kindsAndNames, objects, testChart } from "../support/chart";
 
 const IMAGE = image("ghcr.io/acme/shop-api", "1.4.2");
 const SELECTOR = { "app.kubernetes.io/name": "api", "app.kubernetes.io/instance": "web" };
 const POD_LABELS = { ...SELECTOR, "app.kubernetes.io/component": "api", "app.kubernetes.io/version": "1.4.2" };
 const OBJECT_LABELS = { ...POD_LABELS, "app.kubernetes.io/part-of": "web", "app.kubernetes.io/managed-by": "slipway" };
-const DATABASE_PASSWORD = { name: "database-credentials", key: "password" };
+const DATABASE_PASSWORD = { secretName: "database-credentials", key: "password" };
 
 function render(props: Partial<ApiProps> = {}, id = "api") {
   const chart = testChart();
@@ -21,13 +22,9 @@ function render(props: Partial<ApiProps> = {}, id = "api") {
   return { api, all, deployment, pod, container: pod.containers[0]! };
 }
 
-function configHash(props: Partial<ApiProps>): string | undefined {
-  return render(props).deployment.spec?.template.metadata?.annotations?.["slipway.dev/config-hash"];
-}
-
 describe("Api", () => {
-  test("renders a ConfigMap, a ServiceAccount, a Deployment and a Service, all named after the component", () => {
-    expect(kindsAndNames(render().all)).toEqual(["ConfigMap/api", "ServiceAccount/api", "Deployment/api", "Service/api"]);
+  test("renders its NetworkPolicy, a ServiceAccount, a Deployment and a Service, all named after the component", () => {
+    expect(kindsAndNames(render().all)).toEqual(["NetworkPolicy/api", "ServiceAccount/api", "Deployment/api", "Service/api"]);
   });
 
   test("labels its objects with the component, role, version and stack, and its pods with all but the stack-wide ones", () => {
@@ -80,12 +77,12 @@ describe("Api", () => {
       expect(pod.volumes).toEqual([{ name: "tmp", emptyDir: {} }]);
     });
 
-    test("reads an empty ConfigMap and no secret, and has no migration", () => {
-      const { all, container, api } = render();
-      expect(find<IConfigMap>(all, "ConfigMap", "api").data).toEqual({});
-      expect(container.envFrom).toEqual([{ configMapRef: { name: "api" } }]);
+    test("has no environment and no migration", () => {
+      const { container, api } = render();
       expect(container).not.toHaveProperty("env");
-      expect(api.migrationJob).toBeUndefined();
+      expect(container).not.toHaveProperty("envFrom");
+      expect(api.migration).toBeUndefined();
+      expect(api.afterRollout).toBeUndefined();
     });
 
     test("is not spread over nodes and zones (one pod)", () => {
@@ -155,34 +152,25 @@ describe("Api", () => {
     });
   });
 
-  describe("configuration and secrets", () => {
-    test("config becomes the ConfigMap's data, keys sorted", () => {
-      const { all } = render({ config: { REDIS_HOST: "cache", LOG_LEVEL: "info", DATABASE_HOST: "database" } });
-      const data = find<IConfigMap>(all, "ConfigMap", "api").data;
-      expect(data).toEqual({ DATABASE_HOST: "database", LOG_LEVEL: "info", REDIS_HOST: "cache" });
-      expect(Object.keys(data ?? {})).toEqual(["DATABASE_HOST", "LOG_LEVEL", "REDIS_HOST"]);
-    });
-
-    test("secret variables are Secret key references, sorted by name, and never carry a value", () => {
+  describe("environment", () => {
+    test("plain values and Secret key references, sorted by name; a secret never carries a value", () => {
       const { container } = render({
-        secretEnv: { SECRET_KEY: { name: "api-secrets", key: "secret-key" }, DATABASE_PASSWORD },
+        env: { SECRET_KEY: { secretName: "api-secrets", key: "secret-key" }, LOG_LEVEL: "info", DATABASE_PASSWORD },
       });
       expect(container.env).toEqual([
         { name: "DATABASE_PASSWORD", valueFrom: { secretKeyRef: { name: "database-credentials", key: "password" } } },
+        { name: "LOG_LEVEL", value: "info" },
         { name: "SECRET_KEY", valueFrom: { secretKeyRef: { name: "api-secrets", key: "secret-key" } } },
       ]);
-      for (const v of container.env ?? []) expect(v).not.toHaveProperty("value");
     });
 
-    test("the pods carry a hash of the config, so a config change rolls them", () => {
-      const hash = configHash({ config: { LOG_LEVEL: "info" } });
-      expect(hash).toMatch(/^[0-9a-f]{64}$/);
-      expect(configHash({ config: { LOG_LEVEL: "debug" } })).not.toBe(hash);
-      expect(configHash({ config: { LOG_LEVEL: "info" } })).toBe(hash);
-    });
-
-    test("the config hash does not depend on the order the keys were written in", () => {
-      expect(configHash({ config: { A: "1", B: "2" } })).toBe(configHash({ config: { B: "2", A: "1" } }));
+    test("another component connecting to it gets <NAME>_URL, its in-cluster base URL", () => {
+      const chart = testChart();
+      const orders = new Api(chart, "orders-api", { image: IMAGE, port: 9000 });
+      const api = new Api(chart, "api", { image: IMAGE });
+      api.connect(orders);
+      const container = find<IDeployment>(objects(chart), "Deployment", "api").spec!.template.spec!.containers[0]!;
+      expect(container.env).toEqual([{ name: "ORDERS_API_URL", value: "http://orders-api:9000" }]);
     });
   });
 
@@ -198,7 +186,7 @@ describe("Api", () => {
 
     test("runs as an Argo CD Sync hook, replaced before each new run", () => {
       const { job } = migrationJob();
-      expect(MIGRATION_HOOK_ANNOTATIONS).toEqual({
+      expect(SYNC_HOOK_ANNOTATIONS).toEqual({
         "argocd.argoproj.io/hook": "Sync",
         "argocd.argoproj.io/hook-delete-policy": "BeforeHookCreation",
       });
@@ -208,12 +196,12 @@ describe("Api", () => {
       });
     });
 
-    test("is a migration component of its own, with its own ServiceAccount that mounts no token", () => {
+    test("is a Job component of its own, with its own ServiceAccount that mounts no token", () => {
       const { all, job, migrationPod, api } = migrationJob();
       const labels = {
         "app.kubernetes.io/name": "api-migrate",
         "app.kubernetes.io/instance": "web",
-        "app.kubernetes.io/component": "migration",
+        "app.kubernetes.io/component": "job",
         "app.kubernetes.io/version": "1.4.2",
       };
       expect(job.metadata?.labels).toEqual({ ...labels, "app.kubernetes.io/part-of": "web", "app.kubernetes.io/managed-by": "slipway" });
@@ -221,22 +209,23 @@ describe("Api", () => {
       expect(find<IServiceAccount>(all, "ServiceAccount", "api-migrate").automountServiceAccountToken).toBe(false);
       expect(migrationPod.serviceAccountName).toBe("api-migrate");
       expect(migrationPod.automountServiceAccountToken).toBe(false);
-      expect(api.migrationJob).toEqual({ name: "api-migrate", selector: { "app.kubernetes.io/name": "api-migrate", "app.kubernetes.io/instance": "web" }, ports: {} });
+      expect(api.migration?.name).toBe("api-migrate");
+      expect(api.migration?.role).toBe("pre-rollout");
     });
 
     test("runs the API's image with the API's environment and the migration command", () => {
-      const { container, migrate } = migrationJob({ config: { LOG_LEVEL: "info" }, secretEnv: { DATABASE_PASSWORD } });
-      expect(migrate.name).toBe("migrate");
+      const { container, migrate } = migrationJob({ env: { LOG_LEVEL: "info", DATABASE_PASSWORD } });
+      expect(migrate.name).toBe("api-migrate");
       expect(migrate.command).toEqual(["alembic", "upgrade", "head"]);
       const same = (c: IContainer) => ({ image: c.image, env: c.env, envFrom: c.envFrom, resources: c.resources, securityContext: c.securityContext, volumeMounts: c.volumeMounts });
       expect(same(migrate)).toEqual(same(container));
     });
 
-    test("runs once to completion: no probes, no ports, never restarted in place, one retry, 600s at most", () => {
+    test("runs once to completion: no probes, no ports, never restarted in place, no retry, 600s at most", () => {
       const { job, migrationPod, migrate } = migrationJob();
       for (const field of ["startupProbe", "readinessProbe", "livenessProbe", "ports"]) expect(migrate).not.toHaveProperty(field);
       expect(migrationPod.restartPolicy).toBe("Never");
-      expect(job.spec?.backoffLimit).toBe(1);
+      expect(job.spec?.backoffLimit).toBe(0);
       expect(job.spec?.activeDeadlineSeconds).toBe(600);
     });
 
@@ -244,8 +233,36 @@ describe("Api", () => {
       expect(migrationJob({ migration: { ...migration, timeoutSeconds: 1800 } }).job.spec?.activeDeadlineSeconds).toBe(1800);
     });
 
-    test("adds exactly a ServiceAccount and a Job", () => {
-      expect(kindsAndNames(migrationJob().all).filter((n) => n.endsWith("/api-migrate"))).toEqual(["ServiceAccount/api-migrate", "Job/api-migrate"]);
+    test("adds exactly a NetworkPolicy, a ServiceAccount and a Job", () => {
+      expect(kindsAndNames(migrationJob().all).filter((n) => n.endsWith("/api-migrate"))).toEqual([
+        "NetworkPolicy/api-migrate",
+        "ServiceAccount/api-migrate",
+        "Job/api-migrate",
+      ]);
+    });
+
+    test("afterRollout runs a second Job once the new version is up, with the same image and environment", () => {
+      const { all, api } = render({ env: { LOG_LEVEL: "info" }, afterRollout: { command: ["python", "manage.py", "update_index"] } });
+      const job = find<IJob>(all, "Job", "api-after-rollout");
+      expect(api.afterRollout?.role).toBe("post-rollout");
+      expect(job.spec?.template.spec?.containers[0]).toMatchObject({
+        image: "ghcr.io/acme/shop-api:1.4.2",
+        command: ["python", "manage.py", "update_index"],
+        env: [{ name: "LOG_LEVEL", value: "info" }],
+      });
+    });
+
+    test("a connection made on the API reaches its migration: the same variables, and its own egress", () => {
+      const chart = testChart();
+      const target = new Api(chart, "search", { image: IMAGE, port: 8983 });
+      const api = new Api(chart, "api", { image: IMAGE, migration });
+      api.connect(target);
+      const all = objects(chart);
+      expect(find<IJob>(all, "Job", "api-migrate").spec?.template.spec?.containers[0]?.env).toEqual([{ name: "SEARCH_URL", value: "http://search:8983" }]);
+      expect(find(all, "NetworkPolicy", "api-migrate").spec).toMatchObject({
+        egress: [{ to: [{ podSelector: { matchLabels: { "app.kubernetes.io/instance": "web", "app.kubernetes.io/name": "search" } } }], ports: [{ port: 8983, protocol: "TCP" }] }],
+      });
+      expect(errorOf(() => api.migration!.connect(target))).toBe("Job 'api-migrate': its environment is Api 'api''s; connect Api 'api' instead");
     });
   });
 
@@ -267,14 +284,17 @@ describe("Api", () => {
         { highAvailability: true },
         "Api 'api': high availability needs at least 2 pods (got 1 replica); set replicas ≥ 2 or autoscaling.minReplicas ≥ 2",
       ],
-      ["a privileged port", { port: 80 }, "Api 'api': 'port' must be an unprivileged port between 1024 and 65535 (got 80)"],
-      ["a port above 65535", { port: 70000 }, "Api 'api': 'port' must be an unprivileged port between 1024 and 65535 (got 70000)"],
-      ["a config key that is no variable name", { config: { "LOG-LEVEL": "info" } }, "Api 'api': 'LOG-LEVEL' is not a valid environment variable name"],
-      ["a secret variable that is no variable name", { secretEnv: { "1PASSWORD": DATABASE_PASSWORD } }, "Api 'api': '1PASSWORD' is not a valid environment variable name"],
+      ["a privileged port", { port: 80 }, "Api 'api': port 'http' must be an unprivileged port between 1024 and 65535 (got 80)"],
+      ["a port above 65535", { port: 70000 }, "Api 'api': port 'http' must be an unprivileged port between 1024 and 65535 (got 70000)"],
       [
-        "a key both in config and in secretEnv",
-        { config: { DATABASE_PASSWORD: "hunter2" }, secretEnv: { DATABASE_PASSWORD } },
-        "Api 'api': 'DATABASE_PASSWORD' is set both in 'config' and in 'secretEnv'; keep it in one of them",
+        "a variable name with a dash",
+        { env: { "LOG-LEVEL": "info" } },
+        "Api 'api': 'LOG-LEVEL' (its env) is not a valid name: expected an environment variable name (letters, digits and '_', not starting with a digit)",
+      ],
+      [
+        "a secret variable starting with a digit",
+        { env: { "1PASSWORD": DATABASE_PASSWORD } },
+        "Api 'api': '1PASSWORD' (its env) is not a valid name: expected an environment variable name (letters, digits and '_', not starting with a digit)",
       ],
     ])("refuses %s", (_, props, message) => {
       expect(errorOf(() => render(props))).toBe(message);

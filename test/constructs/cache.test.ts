@@ -1,24 +1,32 @@
 import type { IStatefulSet } from "kubernetes-models/apps/v1";
 import type { IConfigMap, IService, IServiceAccount } from "kubernetes-models/v1";
+import type { IDeployment } from "kubernetes-models/apps/v1";
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Api } from "../../constructs/api";
 import { Cache, redisBytes, redisConfig, type CacheProps } from "../../constructs/cache";
+import { SecretStore } from "../../constructs/secret-store";
 import { quantityBytes } from "../../lib/quantity";
 import { checksum } from "../../constructs/lib/workload";
-import { errorOf, find, image, kindsAndNames, objects, testChart } from "../support/chart";
+import { errorOf, find, image, kindsAndNames, objects, testChart, VAULT } from "../support/chart";
 
 const IMAGE = image("docker.io/library/redis", "7.4.1-alpine");
-const PASSWORD = { name: "cache-credentials", key: "password" };
-const PASSWORD_REF = { valueFrom: { secretKeyRef: { name: "cache-credentials", key: "password" } } };
+const secretRef = (key: string) => ({ valueFrom: { secretKeyRef: { name: "cache-credentials", key } } });
+const PASSWORD_REF = secretRef("password");
 const SELECTOR = { "app.kubernetes.io/name": "cache", "app.kubernetes.io/instance": "web" };
 const KEEP_DATA = { "argocd.argoproj.io/sync-options": "Prune=false,Delete=false" };
 const PING = { exec: { command: ["sh", "-c", "redis-cli ping | grep -q PONG"] } };
 
 function render(props: Partial<CacheProps> = {}) {
   const chart = testChart();
-  const cache = new Cache(chart, "cache", { image: IMAGE, password: PASSWORD, ...props });
+  const secrets = new SecretStore(chart, "secret-store", { source: VAULT, keyPrefix: "prod/web" });
+  const cache = new Cache(chart, "cache", { image: IMAGE, secrets, ...props });
   const all = objects(chart);
   const statefulSet = find<IStatefulSet>(all, "StatefulSet", "cache");
   const pod = statefulSet.spec!.template.spec!;
-  return { cache, all, statefulSet, pod, redis: pod.containers[0]!, conf: find<IConfigMap>(all, "ConfigMap", "cache").data?.["redis.conf"] };
+  return { chart, cache, all, statefulSet, pod, redis: pod.containers[0]!, conf: find<IConfigMap>(all, "ConfigMap", "cache").data?.["redis.conf"] };
 }
 
 describe("redisConfig", () => {
@@ -34,6 +42,7 @@ describe("redisConfig", () => {
         "dir /data",
         "appendonly no",
         'save ""',
+        "include /etc/redis/auth/auth.conf",
         "",
       ].join("\n"),
     );
@@ -79,8 +88,15 @@ describe("redisBytes", () => {
 });
 
 describe("Cache", () => {
-  test("renders a ConfigMap, a ServiceAccount, a Service and a StatefulSet", () => {
-    expect(kindsAndNames(render().all)).toEqual(["ConfigMap/cache", "ServiceAccount/cache", "Service/cache", "StatefulSet/cache"]);
+  test("renders its policy, credentials, a ConfigMap, a ServiceAccount, a StatefulSet and a Service", () => {
+    expect(kindsAndNames(render().all).filter((n) => n.includes("cache"))).toEqual([
+      "NetworkPolicy/cache",
+      "ExternalSecret/cache-credentials",
+      "ConfigMap/cache",
+      "ServiceAccount/cache",
+      "StatefulSet/cache",
+      "Service/cache",
+    ]);
   });
 
   test("defaults to 100mb of data, evicting the least recently used keys, kept in memory only", () => {
@@ -93,20 +109,38 @@ describe("Cache", () => {
     );
   });
 
-  test("starts redis-server on the mounted redis.conf, the password passed from the Secret reference", () => {
+  test("starts redis-server on the mounted redis.conf, with no password on its command line (any process could read it in ps)", () => {
     const { redis, pod } = render();
-    expect(redis.command).toEqual(["redis-server", "/etc/redis/redis.conf", "--requirepass", "$(REDIS_PASSWORD)"]);
-    expect(redis.volumeMounts).toContainEqual({ name: "config", mountPath: "/etc/redis", readOnly: true });
+    expect(redis.command).toEqual(["redis-server", "/etc/redis/redis.conf"]);
+    expect(redis.volumeMounts).toContainEqual({ name: "config", mountPath: "/etc/redis/redis.conf", subPath: "redis.conf", readOnly: true });
     expect(pod.volumes).toContainEqual({ name: "config", configMap: { name: "cache" } });
   });
 
-  test("the password reaches redis and redis-cli only as Secret references; the probe reads it from REDISCLI_AUTH", () => {
+  test("reads its password from auth.conf, the one key of its Secret it mounts, which External Secrets renders quoted", () => {
+    const { all, redis, pod } = render();
+    expect(redis.volumeMounts).toContainEqual({ name: "etc-redis-auth", mountPath: "/etc/redis/auth", readOnly: true });
+    expect(pod.volumes).toContainEqual({ name: "etc-redis-auth", secret: { secretName: "cache-credentials", items: [{ key: "auth.conf", path: "auth.conf" }] } });
+    expect(find<any>(all, "ExternalSecret", "cache-credentials").spec.target.template.data).toEqual({
+      url: 'redis://:{{ .password | urlquery | replace "+" "%20" }}@cache:6379/0',
+      "auth.conf": 'requirepass {{ .password | printf "%q" }}\n',
+    });
+  });
+
+  test("the probe's redis-cli reads the password from REDISCLI_AUTH, a Secret reference", () => {
     const { redis } = render();
-    expect(redis.env).toEqual([
-      { name: "REDIS_PASSWORD", ...PASSWORD_REF },
-      { name: "REDISCLI_AUTH", ...PASSWORD_REF },
-    ]);
+    expect(redis.env).toEqual([{ name: "REDISCLI_AUTH", ...PASSWORD_REF }]);
     for (const probe of [redis.startupProbe, redis.readinessProbe, redis.livenessProbe]) expect(probe).toMatchObject(PING);
+  });
+
+  test("a component connecting to it gets REDIS_URL (password URL-encoded) and the same as parts", () => {
+    const { chart, cache } = render();
+    new Api(chart, "api", { image: image("ghcr.io/acme/shop-api") }).connect(cache);
+    expect(find<IDeployment>(objects(chart), "Deployment", "api").spec?.template.spec?.containers[0]?.env).toEqual([
+      { name: "REDIS_HOST", value: "cache" },
+      { name: "REDIS_PASSWORD", ...PASSWORD_REF },
+      { name: "REDIS_PORT", value: "6379" },
+      { name: "REDIS_URL", ...secretRef("url") },
+    ]);
   });
 
   test("pings redis in all three probes, startup allowed 60s", () => {
@@ -139,7 +173,7 @@ describe("Cache", () => {
 
   test("runs as the redis user (999) with 50m CPU and 128Mi by default, under its own token-less ServiceAccount", () => {
     const { all, redis, pod } = render();
-    expect(redis.name).toBe("redis");
+    expect(redis.name).toBe("cache");
     expect(redis.resources).toEqual({ requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "128Mi" } });
     expect(pod.securityContext).toMatchObject({ runAsUser: 999, runAsGroup: 999, fsGroup: 999 });
     expect(pod.serviceAccountName).toBe("cache");
@@ -149,15 +183,13 @@ describe("Cache", () => {
   describe("without persistence (the default)", () => {
     test("keeps /data on an emptyDir and claims no volume", () => {
       const { statefulSet, redis, pod } = render();
-      expect(redis.volumeMounts).toEqual([
+      expect(redis.volumeMounts?.filter((m) => m.name === "tmp" || m.name === "data")).toEqual([
         { name: "tmp", mountPath: "/tmp" },
         { name: "data", mountPath: "/data" },
-        { name: "config", mountPath: "/etc/redis", readOnly: true },
       ]);
-      expect(pod.volumes).toEqual([
+      expect(pod.volumes?.filter((v) => v.emptyDir)).toEqual([
         { name: "tmp", emptyDir: {} },
         { name: "data", emptyDir: {} },
-        { name: "config", configMap: { name: "cache" } },
       ]);
       expect(statefulSet.spec).not.toHaveProperty("volumeClaimTemplates");
     });
@@ -179,14 +211,13 @@ describe("Cache", () => {
         ["data", { accessModes: ["ReadWriteOnce"], storageClassName: "fast-ssd", resources: { requests: { storage: "5Gi" } } }],
       ]);
       expect(redis.volumeMounts).toContainEqual({ name: "data", mountPath: "/data" });
-      expect(pod.volumes?.map((v) => v.name)).toEqual(["tmp", "config"]);
+      expect(pod.volumes?.map((v) => v.name)).toEqual(["tmp", "config", "etc-redis-auth"]);
     });
 
     test("keeps the volume when the stack is deleted", () => {
       const { statefulSet } = render(persistent);
       expect(statefulSet.metadata?.annotations).toEqual(KEEP_DATA);
       expect(statefulSet.spec?.persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: "Retain", whenScaled: "Retain" });
-      expect(statefulSet.spec?.volumeClaimTemplates?.[0]?.metadata?.annotations).toEqual(KEEP_DATA);
     });
 
     test("an image upgrade leaves the immutable volumeClaimTemplates unchanged", () => {
@@ -217,7 +248,7 @@ describe("Cache", () => {
       [
         "a persistence size that is no quantity",
         { persistence: { size: "5 GB" } },
-        "Cache 'cache': 'persistence.size' must be a Kubernetes quantity such as 10Gi (got '5 GB')",
+        "Cache 'cache': 'persistence.size' must be a Kubernetes quantity such as 250m, 512Mi or 10Gi (got '5 GB')",
       ],
     ])("refuses %s", (_, props, message) => {
       expect(errorOf(() => render(props))).toBe(message);
@@ -240,5 +271,39 @@ describe("Cache", () => {
     test("refuses a maxmemory in Kubernetes units, which Redis cannot read", () => {
       expect(errorOf(() => render({ maxmemory: "64Mi" }))).toBe("Cache 'cache': 'maxmemory' must be a size such as 100mb (got '64Mi')");
     });
+  });
+});
+
+describe("redis.conf with the auth.conf External Secrets renders, read by a real redis-server", () => {
+  /**
+   * What External Secrets writes for `requirepass {{ .password | printf "%q" }}`: Go's %q quotes like JSON
+   * for printable ASCII (a backslash before each `"` and `\`), which is what the passwords below hold.
+   */
+  const authConf = (password: string) => `requirepass ${JSON.stringify(password)}\n`;
+
+  test.each(["alphanumeric0123", 'with spaces, "quotes" and a \\ backslash', "urlish:@/%?#&="])("accepts exactly the password %s", async (password) => {
+    const binary = spawnSync("sh", ["-c", "command -v redis-server"], { encoding: "utf8" }).stdout.trim();
+    if (!binary) throw new Error("redis-server is not installed: install it with `apt-get update && apt-get install -y redis-server` (.ci/run does)");
+    const dir = mkdtempSync(join(tmpdir(), "slipway-redis-"));
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    const conf = redisConfig("100mb", "allkeys-lru", false)
+      .replace("port 6379", `port ${port}`)
+      .replace("bind 0.0.0.0", "bind 127.0.0.1")
+      .replace("dir /data", `dir ${dir}`)
+      .replace("include /etc/redis/auth/auth.conf", `include ${dir}/auth.conf`);
+    writeFileSync(join(dir, "redis.conf"), conf);
+    writeFileSync(join(dir, "auth.conf"), authConf(password));
+    const server = spawn(binary, [join(dir, "redis.conf")], { stdio: "ignore" });
+    const cli = (auth: string | undefined) =>
+      spawnSync("redis-cli", ["-p", String(port), "ping"], { encoding: "utf8", env: { ...process.env, ...(auth === undefined ? {} : { REDISCLI_AUTH: auth }) } }).stdout.trim();
+    try {
+      for (let i = 0; i < 50 && cli(password) !== "PONG"; i++) await new Promise((r) => setTimeout(r, 100));
+      expect(cli(password)).toBe("PONG");
+      expect(cli(undefined)).toMatch(/^NOAUTH/);
+      expect(cli(`${password}x`)).not.toBe("PONG");
+    } finally {
+      server.kill();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,7 +1,7 @@
 import { ExternalSecret as ExternalSecretModel } from "@kubernetes-models/external-secrets/external-secrets.io/v1/ExternalSecret";
 import type { Chart } from "cdk8s";
 import type { IPodSpec } from "kubernetes-models/v1";
-import { ExternalSecret, type ExternalSecretProps } from "../../constructs/external-secret";
+import { ExternalSecret, urlEncoded, type ExternalSecretProps } from "../../constructs/external-secret";
 import { SecretStore, type SecretStoreProps } from "../../constructs/secret-store";
 import type { KubeObject } from "../../lib/kube-object";
 import { buildShop, errorOf, find, objects, testChart } from "../support/chart";
@@ -80,7 +80,30 @@ describe("ExternalSecret", () => {
   test("the ExternalSecret is named after its Secret, and hands out references to its keys", () => {
     const { secret } = render(VAULT, { secretName: "api-secrets", keys: ["secret-key"] });
     expect(secret.secretName).toBe("api-secrets");
-    expect(secret.ref("secret-key")).toEqual({ name: "api-secrets", key: "secret-key" });
+    expect(secret.ref("secret-key")).toEqual({ secretName: "api-secrets", key: "secret-key" });
+    expect(errorOf(() => secret.ref("password"))).toBe("ExternalSecret 'api-secrets': it holds no key 'password' (it holds secret-key)");
+  });
+
+  describe("templates", () => {
+    test("compute more keys from the fetched ones with the v2 engine, merged with them into the Secret", () => {
+      const { rendered, secret } = render(VAULT, { templates: { url: `postgresql://app:${urlEncoded("password")}@database:5432/app` } });
+      expect((rendered.spec as { target: unknown }).target).toEqual({
+        name: "database-credentials",
+        creationPolicy: "Owner",
+        template: { engineVersion: "v2", mergePolicy: "Merge", data: { url: 'postgresql://app:{{ .password | urlquery | replace "+" "%20" }}@database:5432/app' } },
+      });
+      expect(secret.ref("url")).toEqual({ secretName: "database-credentials", key: "url" });
+      expect(() => new ExternalSecretModel(rendered as never).validate()).not.toThrow();
+    });
+
+    test("work on generated values too: the generated password and the URL built from it land in one Secret", () => {
+      const { rendered } = render(GENERATOR, { templates: { url: `redis://:${urlEncoded("password")}@cache:6379/0` } });
+      expect((rendered.spec as { target: unknown }).target).toMatchObject({ creationPolicy: "Orphan", template: { data: { url: 'redis://:{{ .password | urlquery | replace "+" "%20" }}@cache:6379/0' } } });
+    });
+
+    test("refuse a templated key that is also fetched", () => {
+      expect(errorOf(() => render(VAULT, { templates: { password: "x" } }))).toBe("ExternalSecret 'database-credentials': key 'password' is both fetched and templated; keep one");
+    });
   });
 
   describe("validation", () => {
@@ -92,7 +115,7 @@ describe("ExternalSecret", () => {
 
     test("refuses a key a Secret cannot hold", () => {
       expect(errorOf(() => render(VAULT, { secretName: "api-secrets", keys: ["secret-key", "secret key"] }))).toBe(
-        "ExternalSecret 'api-secrets': key 'secret key' is not a valid Secret key (letters, digits, '-', '_', '.')",
+        "ExternalSecret 'api-secrets': key 'secret key' is not valid: expected a Secret or ConfigMap key (letters, digits, '-', '_' and '.')",
       );
     });
 

@@ -1,5 +1,6 @@
 import type { IDeployment } from "kubernetes-models/apps/v1";
 import type { IConfigMap, IService } from "kubernetes-models/v1";
+import { Api } from "../../constructs/api";
 import { Frontend, type FrontendProps } from "../../constructs/frontend";
 import { renderStaticSiteConfig } from "../../constructs/lib/nginx-config";
 import { checksum } from "../../constructs/lib/workload";
@@ -13,19 +14,20 @@ function render(props: Partial<FrontendProps> = {}) {
   const all = objects(chart);
   const deployment = find<IDeployment>(all, "Deployment", "frontend");
   const pod = deployment.spec!.template.spec!;
-  return { frontend, all, deployment, pod, web: pod.containers[0]!, data: find<IConfigMap>(all, "ConfigMap", "frontend").data };
+  const configMap = all.find((o) => o.kind === "ConfigMap") as IConfigMap | undefined;
+  return { frontend, all, deployment, pod, web: pod.containers[0]!, data: configMap?.data };
 }
 
 describe("Frontend", () => {
-  test("renders a ConfigMap, a ServiceAccount, a Deployment and a Service in either mode", () => {
-    const kinds = ["ConfigMap/frontend", "ServiceAccount/frontend", "Deployment/frontend", "Service/frontend"];
-    expect(kindsAndNames(render().all)).toEqual(kinds);
+  test("renders its NetworkPolicy, a ServiceAccount, a Deployment and a Service, and a ConfigMap when static", () => {
+    const kinds = ["NetworkPolicy/frontend", "ServiceAccount/frontend", "Deployment/frontend", "Service/frontend"];
+    expect(kindsAndNames(render().all)).toEqual(["NetworkPolicy/frontend", "ConfigMap/frontend", ...kinds.slice(1)]);
     expect(kindsAndNames(render({ mode: "ssr" }).all)).toEqual(kinds);
   });
 
-  test("requests 50m CPU and 128Mi by default, one replica, in a container named web", () => {
+  test("requests 50m CPU and 128Mi by default, one replica, in a container named after the component", () => {
     const { web, deployment } = render();
-    expect(web.name).toBe("web");
+    expect(web.name).toBe("frontend");
     expect(web.image).toBe("ghcr.io/acme/shop-web:2.3.1");
     expect(web.resources).toEqual({ requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "128Mi" } });
     expect(deployment.spec?.replicas).toBe(1);
@@ -79,27 +81,28 @@ describe("Frontend", () => {
       expect(find<IService>(all, "Service", "frontend").spec?.ports?.[0]?.port).toBe(9090);
     });
 
-    test("an empty config is accepted", () => {
-      expect(() => render({ config: {} })).not.toThrow();
+    test("an empty env is accepted", () => {
+      expect(() => render({ env: {} })).not.toThrow();
     });
   });
 
   describe("ssr", () => {
-    test("runs the Node server as uid 1000 on port 3000, told its port through PORT in the ConfigMap", () => {
-      const { frontend, web, pod, data } = render({ mode: "ssr" });
+    test("runs the Node server as uid 1000 on port 3000, told its port through PORT", () => {
+      const { frontend, web, pod } = render({ mode: "ssr" });
       expect(frontend.mode).toBe("ssr");
       expect(frontend.ports).toEqual({ http: 3000 });
       expect(web.ports).toEqual([{ name: "http", containerPort: 3000, protocol: "TCP" }]);
       expect(pod.securityContext).toMatchObject({ runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000 });
-      expect(data).toEqual({ PORT: "3000" });
-      expect(web.envFrom).toEqual([{ configMapRef: { name: "frontend" } }]);
+      expect(web.env).toEqual([{ name: "PORT", value: "3000" }]);
     });
 
-    test("config joins PORT in the ConfigMap, keys sorted, its hash on the pods", () => {
-      const { data, deployment } = render({ mode: "ssr", config: { PUBLIC_API_URL: "/api", NODE_ENV: "production" } });
-      expect(data).toEqual({ NODE_ENV: "production", PORT: "3000", PUBLIC_API_URL: "/api" });
-      expect(Object.keys(data ?? {})).toEqual(["NODE_ENV", "PORT", "PUBLIC_API_URL"]);
-      expect(deployment.spec?.template.metadata?.annotations).toEqual({ "slipway.dev/config-hash": checksum(JSON.stringify(data)) });
+    test("env joins PORT, sorted, Secret keys as references: the server-side session secret never reaches the browser", () => {
+      const { web } = render({ mode: "ssr", env: { PUBLIC_API_URL: "/api", SESSION_SECRET: { secretName: "frontend-secrets", key: "session" } } });
+      expect(web.env).toEqual([
+        { name: "PORT", value: "3000" },
+        { name: "PUBLIC_API_URL", value: "/api" },
+        { name: "SESSION_SECRET", valueFrom: { secretKeyRef: { name: "frontend-secrets", key: "session" } } },
+      ]);
     });
 
     test("probes / with the default 60s to start", () => {
@@ -117,26 +120,47 @@ describe("Frontend", () => {
     });
 
     test("port, healthPath and runAsUser replace the defaults", () => {
-      const { web, pod, data } = render({ mode: "ssr", port: 4000, healthPath: "/api/health", runAsUser: 1001 });
-      expect(data).toEqual({ PORT: "4000" });
+      const { web, pod } = render({ mode: "ssr", port: 4000, healthPath: "/api/health", runAsUser: 1001 });
+      expect(web.env).toEqual([{ name: "PORT", value: "4000" }]);
       expect(web.readinessProbe?.httpGet).toEqual({ path: "/api/health", port: "http" });
       expect(pod.securityContext).toMatchObject({ runAsUser: 1001 });
     });
 
-    test("refuses PORT in config, which would move the server away from its Service and probes", () => {
-      expect(errorOf(() => render({ mode: "ssr", config: { PORT: "4000" } }))).toMatch(/'PORT'/);
+    test("refuses PORT in env, which would move the server away from its Service and probes", () => {
+      expect(errorOf(() => render({ mode: "ssr", env: { PORT: "4000" } }))).toBe(
+        "Frontend 'frontend': 'PORT' is set both by its env and by its port; keep one (a connection's variables can be renamed with its envPrefix)",
+      );
     });
+
+    test("connecting it to the API gives it API_URL", () => {
+      const chart = testChart();
+      const api = new Api(chart, "api", { image: image("ghcr.io/acme/shop-api") });
+      new Frontend(chart, "frontend", { image: image("ghcr.io/acme/shop-web"), mode: "ssr" }).connect(api);
+      expect(find<IDeployment>(objects(chart), "Deployment", "frontend").spec?.template.spec?.containers[0]?.env).toContainEqual({
+        name: "API_URL",
+        value: "http://api:8000",
+      });
+    });
+  });
+
+  test("a static site cannot take a connection's variables: it has no server to read them", () => {
+    const chart = testChart();
+    const api = new Api(chart, "api", { image: image("ghcr.io/acme/shop-api") });
+    const frontend = new Frontend(chart, "frontend", { image: image("ghcr.io/acme/shop-web") });
+    expect(errorOf(() => frontend.connect(api))).toBe(
+      "Frontend 'frontend': a static site has no server to read variables (its connection to Api 'api'); connect with envPrefix: false, or use mode ssr",
+    );
   });
 
   describe("validation", () => {
     test.each<[string, Partial<FrontendProps>, string]>([
       [
-        "config on a static site",
-        { config: { API_URL: "/api" } },
-        "Frontend 'frontend': 'config' is read only by ssr frontends; a static site bakes its settings in at build time",
+        "env on a static site",
+        { env: { API_URL: "/api" } },
+        "Frontend 'frontend': 'env' is read only by ssr frontends; a static site bakes its settings in at build time",
       ],
-      ["a privileged port", { port: 80 }, "Frontend 'frontend': 'port' must be an unprivileged port between 1024 and 65535 (got 80)"],
-      ["a port that is no integer", { mode: "ssr", port: 3000.5 }, "Frontend 'frontend': 'port' must be an unprivileged port between 1024 and 65535 (got 3000.5)"],
+      ["a privileged port", { port: 80 }, "Frontend 'frontend': port 'http' must be an unprivileged port between 1024 and 65535 (got 80)"],
+      ["a port that is no integer", { mode: "ssr", port: 3000.5 }, "Frontend 'frontend': port 'http' must be an unprivileged port between 1024 and 65535 (got 3000.5)"],
       [
         "high availability on one pod",
         { highAvailability: true },

@@ -2,26 +2,34 @@ import type { IDeployment } from "kubernetes-models/apps/v1";
 import type { IHorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2";
 import type { IIngress } from "kubernetes-models/networking.k8s.io/v1";
 import type { IConfigMap, IService } from "kubernetes-models/v1";
-import type { Endpoint } from "../../constructs/lib/component";
+import type { Chart } from "cdk8s";
+import { Api } from "../../constructs/api";
+import { Frontend } from "../../constructs/frontend";
 import { renderProxyConfig } from "../../constructs/lib/nginx-config";
 import { checksum } from "../../constructs/lib/workload";
-import { NGINX_USER_ID, NGINX_WRITABLE_PATHS, Proxy, type ProxyProps } from "../../constructs/proxy";
-import { errorOf, find, image, kindsAndNames, objects, testChart } from "../support/chart";
+import { NGINX_USER_ID, NGINX_WRITABLE_PATHS, Proxy, type ProxyProps, type ProxyRouteProps } from "../../constructs/proxy";
+import { Worker } from "../../constructs/worker";
+import { errorOf, find, image, INGRESS, kindsAndNames, objects, testChart } from "../support/chart";
 
 const SELECTOR = { "app.kubernetes.io/name": "proxy", "app.kubernetes.io/instance": "web" };
-const frontend: Endpoint = { name: "frontend", selector: { "app.kubernetes.io/name": "frontend" }, ports: { http: 8080 } };
-const api: Endpoint = { name: "api", selector: { "app.kubernetes.io/name": "api" }, ports: { http: 8000, metrics: 9090 } };
+const peer = (name: string) => ({ podSelector: { matchLabels: { "app.kubernetes.io/instance": "web", "app.kubernetes.io/name": name } } });
 
-const PROPS: ProxyProps = {
+interface Targets {
+  readonly frontend: Frontend;
+  readonly api: Api;
+  readonly chart: Chart;
+}
+
+const REFERENCE_ROUTES = ({ frontend, api }: Targets): ProxyRouteProps[] => [
+  { path: "/", to: frontend },
+  { path: "/api", to: api, rateLimit: { requestsPerSecond: 10, burst: 40 } },
+  { path: "/api/ws", to: api, websocket: true },
+];
+
+const PROPS = {
   image: image("docker.io/nginxinc/nginx-unprivileged", "1.27.3-alpine"),
   hosts: ["shop.example.com", "www.shop.example.com"],
-  routes: [
-    { path: "/", to: frontend },
-    { path: "/api", to: api, rateLimit: { requestsPerSecond: 10, burst: 40 } },
-    { path: "/api/ws", to: api, websocket: true },
-  ],
-  ingressClassName: "nginx",
-  tlsIssuer: { kind: "ClusterIssuer", name: "letsencrypt-prod" },
+  ingress: INGRESS,
 };
 
 /** The config the reference props must render: each route to its target's Service, by full name, on its first port. */
@@ -36,12 +44,20 @@ const REFERENCE_CONFIG = renderProxyConfig({
   ],
 });
 
-function render(props: Partial<ProxyProps> = {}, chart = testChart()) {
-  const proxy = new Proxy(chart, "proxy", { ...PROPS, ...props });
+/** The proxy in front of a static frontend (port 8080) and an API (port 8000), routed as the web stack does unless `routes` says otherwise. */
+function render(props: Partial<Omit<ProxyProps, "routes">> & { routes?: (t: Targets) => ProxyRouteProps[] } = {}, chart = testChart()) {
+  const targets = {
+    chart,
+    frontend: new Frontend(chart, "frontend", { image: image("ghcr.io/acme/shop-web") }),
+    api: new Api(chart, "api", { image: image("ghcr.io/acme/shop-api") }),
+  };
+  const { routes = REFERENCE_ROUTES, ...rest } = props;
+  const proxy = new Proxy(chart, "proxy", { ...PROPS, ...rest, routes: routes(targets) });
   const all = objects(chart);
   const deployment = find<IDeployment>(all, "Deployment", "proxy");
   const pod = deployment.spec!.template.spec!;
   return {
+    ...targets,
     proxy,
     all,
     deployment,
@@ -53,17 +69,48 @@ function render(props: Partial<ProxyProps> = {}, chart = testChart()) {
 }
 
 describe("Proxy", () => {
-  test("renders a ConfigMap, a ServiceAccount, a Deployment, a Service and an Ingress", () => {
-    expect(kindsAndNames(render().all)).toEqual(["ConfigMap/proxy", "ServiceAccount/proxy", "Deployment/proxy", "Service/proxy", "Ingress/proxy"]);
+  test("renders its NetworkPolicy, a ConfigMap, a ServiceAccount, a Deployment, a Service and an Ingress", () => {
+    expect(kindsAndNames(render().all).filter((n) => n.endsWith("/proxy"))).toEqual([
+      "NetworkPolicy/proxy",
+      "ConfigMap/proxy",
+      "ServiceAccount/proxy",
+      "Deployment/proxy",
+      "Service/proxy",
+      "Ingress/proxy",
+    ]);
+  });
+
+  describe("network", () => {
+    test("only the ingress controller's namespace reaches it; it reaches exactly the components it routes to", () => {
+      expect(find<any>(render().all, "NetworkPolicy", "proxy").spec).toEqual({
+        podSelector: { matchLabels: SELECTOR },
+        policyTypes: ["Ingress", "Egress"],
+        ingress: [{ from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ingress-nginx" } } }], ports: [{ port: 8080, protocol: "TCP" }] }],
+        egress: [
+          { to: [peer("api")], ports: [{ port: 8000, protocol: "TCP" }] },
+          { to: [peer("frontend")], ports: [{ port: 8080, protocol: "TCP" }] },
+        ],
+      });
+    });
+
+    test("its targets admit it on the routed port, and no one else", () => {
+      const { all } = render();
+      expect(find<any>(all, "NetworkPolicy", "api").spec.ingress).toEqual([{ from: [peer("proxy")], ports: [{ port: 8000, protocol: "TCP" }] }]);
+      expect(find<any>(all, "NetworkPolicy", "frontend").spec.ingress).toEqual([{ from: [peer("proxy")], ports: [{ port: 8080, protocol: "TCP" }] }]);
+    });
+
+    test("follows the ingress controller's namespace (k3s's Traefik lives in kube-system)", () => {
+      const policy = find<any>(render({ ingress: { ...INGRESS, className: "traefik", controllerNamespace: "kube-system" } }).all, "NetworkPolicy", "proxy");
+      expect(policy.spec.ingress[0].from).toEqual([{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } } }]);
+    });
   });
 
   describe("nginx.conf", () => {
-    test("is rendered from the hosts and routes, each upstream the target's Service by full name on its first port", () => {
+    test("is rendered from the hosts and routes, each upstream the target's Service by full name on its http port", () => {
       const { conf } = render();
       expect(conf).toBe(REFERENCE_CONFIG);
       expect(conf).toContain("frontend.shop.svc.cluster.local:8080");
       expect(conf).toContain("api.shop.svc.cluster.local:8000");
-      expect(conf).not.toContain(":9090");
     });
 
     test("upstream names follow the chart's namespace", () => {
@@ -108,7 +155,7 @@ describe("Proxy", () => {
       const httpGet = { path: "/healthz", port: "http" };
       expect(NGINX_USER_ID).toBe(101);
       expect(proxy.ports).toEqual({ http: 8080 });
-      expect(nginx.name).toBe("nginx");
+      expect(nginx.name).toBe("proxy");
       expect(nginx.ports).toEqual([{ name: "http", containerPort: 8080, protocol: "TCP" }]);
       expect(pod.securityContext).toMatchObject({ runAsUser: 101, runAsGroup: 101, fsGroup: 101 });
       expect(nginx.startupProbe).toEqual({ httpGet, periodSeconds: 5, failureThreshold: 6, timeoutSeconds: 3 });
@@ -169,19 +216,19 @@ describe("Proxy", () => {
     });
 
     test("asks cert-manager for the certificate from a ClusterIssuer", () => {
-      expect(render({ ingressClassName: "traefik" }).ingress.metadata?.annotations).toEqual({
+      expect(render({ ingress: { ...INGRESS, className: "traefik" } }).ingress.metadata?.annotations).toEqual({
         "cert-manager.io/cluster-issuer": "letsencrypt-prod",
       });
     });
 
     test("asks cert-manager for the certificate from a namespaced Issuer", () => {
-      expect(render({ ingressClassName: "traefik", tlsIssuer: { kind: "Issuer", name: "shop-ca" } }).ingress.metadata?.annotations).toEqual({
+      expect(render({ ingress: { ...INGRESS, className: "traefik", tlsIssuer: { kind: "Issuer", name: "shop-ca" } } }).ingress.metadata?.annotations).toEqual({
         "cert-manager.io/issuer": "shop-ca",
       });
     });
 
     test("raises ingress-nginx's body and timeout limits to the proxy's, so uploads and WebSockets pass", () => {
-      const annotations = render({ ingressClassName: "nginx", clientMaxBodySize: "50m" }).ingress.metadata?.annotations;
+      const annotations = render({ clientMaxBodySize: "50m" }).ingress.metadata?.annotations;
       expect(annotations).toEqual({
         "cert-manager.io/cluster-issuer": "letsencrypt-prod",
         "nginx.ingress.kubernetes.io/proxy-body-size": "50m",
@@ -191,11 +238,7 @@ describe("Proxy", () => {
     });
 
     test("without WebSocket routes the ingress-nginx timeouts follow the upstream timeout", () => {
-      const annotations = render({
-        ingressClassName: "nginx",
-        upstreamTimeoutSeconds: 120,
-        routes: [{ path: "/", to: { name: "frontend", selector: {}, ports: { http: 8080 } } }],
-      }).ingress.metadata?.annotations;
+      const annotations = render({ upstreamTimeoutSeconds: 120, routes: ({ frontend }) => [{ path: "/", to: frontend }] }).ingress.metadata?.annotations;
       expect(annotations?.["nginx.ingress.kubernetes.io/proxy-read-timeout"]).toBe("120");
       expect(annotations?.["nginx.ingress.kubernetes.io/proxy-body-size"]).toBe("10m");
     });
@@ -222,9 +265,17 @@ describe("Proxy", () => {
       );
     });
 
-    test("refuses a route to a component that serves no port", () => {
-      const job: Endpoint = { name: "api-migrate", selector: {}, ports: {} };
-      expect(errorOf(() => render({ routes: [{ path: "/", to: job }] }))).toBe("Proxy 'proxy': route target 'api-migrate' serves no port");
+    test("refuses a route to a component that serves no such port", () => {
+      const routes = ({ chart }: Targets) => [
+        { path: "/", to: new Worker(chart, "indexer", { image: image("ghcr.io/acme/indexer"), probe: { exec: ["true"] } }) },
+      ];
+      expect(errorOf(() => render({ routes }))).toBe("Proxy 'proxy': route '/' goes to Worker 'indexer', which serves no port 'http'");
+    });
+
+    test("refuses a connection's variables: nginx reads no environment", () => {
+      const chart = testChart();
+      const { proxy, api } = render({}, chart);
+      expect(errorOf(() => proxy.connect(api))).toBe("Proxy 'proxy': nginx reads no environment; connect to it, or route to a component");
     });
 
     test("refuses scaling settings that contradict each other", () => {

@@ -2,11 +2,14 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { ConfigError, loadEnvironments, parseEnvironment } from "../../environments";
-import { stackSettings } from "../../stacks/settings";
+import type { z } from "zod";
+import { stackNames } from "../../render/stacks";
+import webStack from "../../stacks/web";
+import { stackSettings } from "../support/stacks";
 
 const FILE = "environments/dev.yaml";
 const valid = readFileSync(join(__dirname, "fixtures/valid.yaml"), "utf8");
-const API_CONFIG = "      config:\n        LOG_LEVEL: debug";
+const API_CONFIG = "      env:\n        LOG_LEVEL: debug";
 
 /** The problems parseEnvironment reports for `text`, or [] when it parses. */
 function problems(text: string): readonly string[] {
@@ -30,10 +33,10 @@ describe("environment files", () => {
     });
     expect(env.data.policy).toEqual({ requireImageDigests: false, highAvailability: false, requireBackups: false });
     expect(env.data.argocd.targetRevision).toBe("main");
-    const web = env.data.stacks.web!;
+    const web = env.data.stacks.web as z.output<typeof webStack.settings>;
     expect(web.api.resources).toEqual({ cpu: "100m", memory: "256Mi" });
     expect(web.api.port).toBe(8000);
-    expect(web.api.migrations).toEqual({ command: ["alembic", "upgrade", "head"] });
+    expect(web.api.env).toEqual({ LOG_LEVEL: "debug" });
     expect(web.api.replicas).toBeUndefined();
     expect(web.database.databaseName).toBe("app");
     expect(web.cache).toMatchObject({ persistence: false, maxmemory: "100mb", maxmemoryPolicy: "allkeys-lru" });
@@ -90,8 +93,8 @@ describe("environment files", () => {
       "both replicas and autoscaling, with bounds the wrong way round",
       valid.replace(API_CONFIG, "      replicas: 2\n      autoscaling: { minReplicas: 2, maxReplicas: 1 }"),
       [
-        "environments/dev.yaml:18:51: stacks.web.api.autoscaling.maxReplicas: expected minReplicas ≤ maxReplicas",
         "environments/dev.yaml:17:17: stacks.web.api.replicas: expected either replicas or autoscaling, not both",
+        "environments/dev.yaml:18:51: stacks.web.api.autoscaling.maxReplicas: expected maxReplicas ≥ minReplicas 2, got 1",
       ],
     ],
     [
@@ -102,7 +105,7 @@ describe("environment files", () => {
     [
       "a stack no code renders",
       `${valid}  blog:\n    namespace: blog\n`,
-      ["environments/dev.yaml:29:3: stacks.blog: unknown key; expected one of web"],
+      [`environments/dev.yaml:29:3: stacks.blog: unknown key; expected one of ${stackNames().join(", ")}`],
     ],
     [
       "a backup schedule that is not cron",
@@ -125,9 +128,9 @@ describe("environment files", () => {
       ["environments/dev.yaml:21:16: stacks.web.database.storage: expected an object, got 2"],
     ],
     [
-      "a Vault store without its role",
-      valid.replace("provider: generator", "provider: vault\n  server: https://vault.example.com"),
-      ["environments/dev.yaml:8:3: secrets.role: missing: expected a string"],
+      "a Vault store without its server",
+      valid.replace("provider: generator", "provider: vault"),
+      ["environments/dev.yaml:8:3: secrets.server: missing: expected a string"],
     ],
     [
       "a namespace that is not a DNS label",
@@ -159,27 +162,27 @@ describe("environment files", () => {
         "repository: docker.io/library/redis, tag: 7.4.1-alpine, digest: sha256:c35af3bbcef51a62c8bae5a9a563c6f1b60d7ebaea4cb5a3ccbcc157580ae098",
       ),
       [
-        "environments/dev.yaml: stacks.web.api.image.digest: missing: this environment pins images by digest (policy.requireImageDigests); add the digest of ghcr.io/acme/shop-api:1.5.0-rc.1",
-        "environments/dev.yaml: stacks.web.database.image.digest: missing: this environment pins images by digest (policy.requireImageDigests); add the digest of docker.io/library/postgres:16.4",
-        "environments/dev.yaml: stacks.web.proxy.image.digest: missing: this environment pins images by digest (policy.requireImageDigests); add the digest of docker.io/nginxinc/nginx-unprivileged:1.27.3-alpine",
-        "environments/dev.yaml: stacks.web.frontend.image.digest: missing: this environment pins images by digest (policy.requireImageDigests); add the digest of ghcr.io/acme/shop-web:2.4.0-rc.1",
+        "environments/dev.yaml:17:14: stacks.web.api.image.digest: missing: this environment pins images by digest (policy.requireImageDigests); add the digest of ghcr.io/acme/shop-api:1.5.0-rc.1",
+        "environments/dev.yaml:21:14: stacks.web.database.image.digest: missing: this environment pins images by digest (policy.requireImageDigests); add the digest of docker.io/library/postgres:16.4",
+        "environments/dev.yaml:27:14: stacks.web.proxy.image.digest: missing: this environment pins images by digest (policy.requireImageDigests); add the digest of docker.io/nginxinc/nginx-unprivileged:1.27.3-alpine",
+        "environments/dev.yaml:29:14: stacks.web.frontend.image.digest: missing: this environment pins images by digest (policy.requireImageDigests); add the digest of ghcr.io/acme/shop-web:2.4.0-rc.1",
       ],
     ],
     [
       "backups off where policy requires them",
       valid.replace("argocd:", "policy: { requireBackups: true }\nargocd:"),
-      ["environments/dev.yaml: stacks.web.database.backup: expected a backup schedule, got false: this environment requires backups (policy.requireBackups)"],
+      ["environments/dev.yaml:23:15: stacks.web.database.backup: expected a backup schedule, got false: this environment requires backups (policy.requireBackups)"],
     ],
   ])("rejects %s, naming the file, the field path and what was expected", (_case, text, expected) => {
     expect(problems(text)).toEqual(expected);
   });
 });
 
-test("a Django API brings its own migration command; false turns the migration Job off", () => {
-  const django = parseEnvironment(FILE, valid.replace(API_CONFIG, "      migrations: { command: [python, manage.py, migrate] }"), stackSettings);
-  expect(django.data.stacks.web!.api.migrations).toEqual({ command: ["python", "manage.py", "migrate"] });
-  const none = parseEnvironment(FILE, valid.replace(API_CONFIG, "      migrations: false"), stackSettings);
-  expect(none.data.stacks.web!.api.migrations).toBe(false);
+test("a Vault store's role and key folder are the stack's own by default; a stack may name its own", () => {
+  const vault = valid.replace("provider: generator", "provider: vault\n  server: https://vault.example.com");
+  expect(parseEnvironment(FILE, vault, stackSettings).data.secrets).toEqual({ provider: "vault", server: "https://vault.example.com", path: "secret", authMountPath: "kubernetes" });
+  const own = parseEnvironment(FILE, vault.replace("namespace: web-dev", "namespace: web-dev\n    secrets: { role: shop-dev, keyPrefix: shop/dev }"), stackSettings);
+  expect(own.data.stacks.web!.secrets).toEqual({ role: "shop-dev", keyPrefix: "shop/dev" });
 });
 
 test("a backup schedule may be one of the macros Kubernetes accepts, such as @daily", () => {

@@ -3,17 +3,14 @@
  * the `web` stack's labels, no name hashes — and lookups into what it renders.
  */
 import { Chart, Testing, type ChartProps } from "cdk8s";
-import { Construct } from "constructs";
 import { Api } from "../../constructs/api";
 import { Cache } from "../../constructs/cache";
 import { Database } from "../../constructs/database";
-import { ExternalSecret } from "../../constructs/external-secret";
 import { Frontend } from "../../constructs/frontend";
 import type { Image } from "../../constructs/lib/image";
 import { stackLabels } from "../../constructs/lib/labels";
-import { NetworkPolicies } from "../../constructs/network-policies";
 import { Proxy } from "../../constructs/proxy";
-import { SecretStore } from "../../constructs/secret-store";
+import { SecretStore, type VaultStore } from "../../constructs/secret-store";
 import type { KubeObject } from "../../lib/kube-object";
 
 /** A `web` stack chart in namespace `shop`; `overrides` replace any of its props. */
@@ -54,6 +51,22 @@ export function image(repository: string, tag = "1.0.0"): Image {
   return { repository, tag };
 }
 
+/** A Vault store as an environment with Vault gives a stack (role and key folder of its own). */
+export const VAULT: VaultStore = {
+  provider: "vault",
+  server: "https://vault.example.com",
+  path: "secret",
+  role: "web-prod",
+  authMountPath: "kubernetes",
+};
+
+/** The ingress controller of most test environments. */
+export const INGRESS = {
+  className: "nginx",
+  controllerNamespace: "ingress-nginx",
+  tlsIssuer: { kind: "ClusterIssuer" as const, name: "letsencrypt-prod" },
+};
+
 export interface ShopStack {
   readonly store: SecretStore;
   readonly database: Database;
@@ -64,29 +77,20 @@ export interface ShopStack {
 }
 
 /**
- * Every construct the way the reference `web` stack wires them: secrets, a database with backups, a cache,
- * an API with a migration, a frontend and the proxy in front, and the network between them.
+ * Every construct the way the reference `web` stack wires them: a secret store, a database with backups,
+ * a cache, an API with a migration connected to both, a frontend and the proxy in front.
  */
 export function buildShop(chart: Chart, options: { secrets?: "vault" | "generator"; frontendMode?: "static" | "ssr" } = {}): ShopStack {
-  const secrets = new Construct(chart, "secrets");
-  const store = new SecretStore(secrets, "store", {
-    source:
-      (options.secrets ?? "vault") === "vault"
-        ? { provider: "vault", server: "https://vault.example.com", path: "secret", role: "web-prod", authMountPath: "kubernetes" }
-        : { provider: "generator" },
-    keyPrefix: "web",
+  const store = new SecretStore(chart, "secret-store", {
+    source: (options.secrets ?? "vault") === "vault" ? VAULT : { provider: "generator" },
+    keyPrefix: "prod/web",
   });
-  const dbPassword = new ExternalSecret(secrets, "database-credentials", { store, secretName: "database-credentials", keys: ["password"] });
-  const cachePassword = new ExternalSecret(secrets, "cache-credentials", { store, secretName: "cache-credentials", keys: ["password"] });
-  const database = new Database(chart, "database", { image: image("postgres", "16.4"), password: dbPassword.ref("password") });
-  const cache = new Cache(chart, "cache", { image: image("redis", "7.4.1"), password: cachePassword.ref("password") });
-  const api = new Api(chart, "api", {
-    image: image("ghcr.io/acme/shop-api", "1.4.2"),
-    config: { DATABASE_HOST: database.name, REDIS_HOST: cache.name },
-    secretEnv: { DATABASE_PASSWORD: dbPassword.ref("password"), REDIS_PASSWORD: cachePassword.ref("password") },
-    migration: { command: ["alembic", "upgrade", "head"] },
-  });
+  const database = new Database(chart, "database", { image: image("postgres", "16.4"), secrets: store });
+  const cache = new Cache(chart, "cache", { image: image("redis", "7.4.1"), secrets: store });
+  const api = new Api(chart, "api", { image: image("ghcr.io/acme/shop-api", "1.4.2"), migration: { command: ["alembic", "upgrade", "head"] } });
+  api.connect(database).connect(cache);
   const frontend = new Frontend(chart, "frontend", { image: image("ghcr.io/acme/shop-web", "2.3.1"), mode: options.frontendMode ?? "static" });
+  if (frontend.mode === "ssr") frontend.connect(api);
   const proxy = new Proxy(chart, "proxy", {
     image: image("nginxinc/nginx-unprivileged", "1.27.3"),
     hosts: ["shop.example.com"],
@@ -94,20 +98,7 @@ export function buildShop(chart: Chart, options: { secrets?: "vault" | "generato
       { path: "/", to: frontend },
       { path: "/api", to: api },
     ],
-    ingressClassName: "nginx",
-    tlsIssuer: { kind: "ClusterIssuer", name: "letsencrypt-prod" },
-  });
-  new NetworkPolicies(chart, "network-policies", {
-    public: [proxy],
-    ingressControllerNamespace: "ingress-nginx",
-    edges: [
-      { from: proxy, to: frontend },
-      { from: proxy, to: api },
-      { from: api, to: database },
-      { from: api, to: cache },
-      ...(api.migrationJob ? [{ from: api.migrationJob, to: database }] : []),
-      ...(database.backupJob ? [{ from: database.backupJob, to: database }] : []),
-    ],
+    ingress: INGRESS,
   });
   return { store, database, cache, api, frontend, proxy };
 }

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { ApiObject, Testing } from "cdk8s";
 import { parse, stringify } from "yaml";
 import { parseEnvironment, type Environment } from "../../../environments/index";
-import { stackSettings } from "../../../stacks/settings";
+import { stackSettings } from "../../support/stacks";
 import { ArgoCdChart, type ArgoCdChartProps, type ArgoCdTarget } from "../../../argocd/index";
 import type { KubeObject } from "../../../lib/kube-object";
 import { checkSchema } from "../../../validation/schema";

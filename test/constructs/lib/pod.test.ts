@@ -2,7 +2,10 @@ import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Chart } from "cdk8s";
 import type { IContainer, IPodSpec, IPodTemplateSpec } from "kubernetes-models/v1";
+import { Api } from "../../../constructs/api";
 import { Cache } from "../../../constructs/cache";
+import { SecretStore } from "../../../constructs/secret-store";
+import { Worker } from "../../../constructs/worker";
 import { Component } from "../../../constructs/lib/component";
 import { k8s } from "../../../constructs/lib/k8s";
 import {
@@ -16,7 +19,7 @@ import {
   topologySpread,
 } from "../../../constructs/lib/pod";
 import type { KubeObject } from "../../../lib/kube-object";
-import { buildShop, image, objects, testChart } from "../../support/chart";
+import { buildShop, image, objects, testChart, VAULT } from "../../support/chart";
 
 /** A pod spec as it is written out: Quantity and IntOrString values resolved by rendering it in a Pod. */
 function rendered(spec: k8s.PodSpec): IPodSpec {
@@ -231,6 +234,7 @@ const WORKLOADS: readonly WorkloadRow[] = [
   { kind: "Deployment", name: "api", uid: 10001, writable: ["/tmp"] },
   { kind: "Job", name: "api-migrate", uid: 10001, writable: ["/tmp"] },
   { kind: "StatefulSet", name: "database", uid: 999, writable: ["/var/run/postgresql", "/tmp"] },
+  { kind: "Job", name: "database-setup", uid: 999, writable: ["/tmp"] },
   { kind: "CronJob", name: "database-backup", uid: 999, writable: ["/tmp"] },
   { kind: "StatefulSet", name: "cache", uid: 999, writable: ["/tmp", "/data"] },
   { kind: "Deployment", name: "proxy", uid: 101, writable: ["/tmp", "/var/cache/nginx"] },
@@ -253,8 +257,23 @@ const VARIANTS: readonly (WorkloadRow & { variant: string; build: (chart: Chart)
     name: "cache",
     uid: 999,
     writable: ["/tmp"],
-    build: (chart) =>
-      new Cache(chart, "cache", { image: image("redis"), password: { name: "cache-credentials", key: "password" }, persistence: { size: "1Gi" } }),
+    build: (chart) => new Cache(chart, "cache", { image: image("redis"), secrets: new SecretStore(chart, "secret-store", { source: VAULT }), persistence: { size: "1Gi" } }),
+  },
+  {
+    variant: "queue worker",
+    kind: "Deployment",
+    name: "worker",
+    uid: 10001,
+    writable: ["/tmp"],
+    build: (chart) => new Worker(chart, "worker", { image: image("ghcr.io/acme/worker"), probe: { exec: ["true"] } }),
+  },
+  {
+    variant: "api migrating in an init container",
+    kind: "Deployment",
+    name: "api",
+    uid: 10001,
+    writable: ["/tmp"],
+    build: (chart) => new Api(chart, "api", { image: image("ghcr.io/acme/api"), initContainers: [{ name: "migrate", command: ["python", "manage.py", "migrate"] }] }),
   },
 ];
 
@@ -321,10 +340,12 @@ describe("every workload meets the Pod Security Standards 'restricted' profile",
       .filter((v): v is typeof Component => typeof v === "function" && v.prototype instanceof Component)
       .map((c) => c.name)
       .sort();
-    const chart = testChart();
-    buildShop(chart);
-    const built = [...new Set(chart.node.findAll().filter((c) => c instanceof Component).map((c) => c.constructor.name))].sort();
-    expect(built).toEqual(components);
+    const built = [(chart: Chart) => buildShop(chart), ...VARIANTS.map((v) => v.build)].flatMap((build) => {
+      const chart = testChart();
+      build(chart);
+      return chart.node.findAll().filter((c) => c instanceof Component).map((c) => c.constructor.name);
+    });
+    expect([...new Set(built)].sort()).toEqual(components);
   });
 
   test.each(WORKLOADS)("$kind/$name", (row) => {

@@ -1,0 +1,98 @@
+/**
+ * What an environment file may say about each kind of component, as schema building blocks a stack's
+ * settings are made of (`StackBase.extend({ api: ApiSettings, … })`). Every default is the construct's
+ * own (`Api.defaults`…), read from it, never restated: the file, the editor's schema and the construct
+ * cannot disagree. Plain zod objects, so a stack may `.extend()` any of them.
+ */
+import { z } from "zod";
+import { Api } from "../../constructs/api";
+import { Cache } from "../../constructs/cache";
+import { Database } from "../../constructs/database";
+import { Frontend } from "../../constructs/frontend";
+import { Proxy } from "../../constructs/proxy";
+import { Worker } from "../../constructs/worker";
+import { NGINX_SIZE } from "../../lib/formats";
+import { CronSchedule, DnsLabel, EnvValues, formatted, ImageRef, Resources, Scaling, Storage } from "../../environments/schema";
+import { DEFAULT_CLIENT_MAX_BODY_SIZE, DEFAULT_UPSTREAM_TIMEOUT_SECONDS } from "../../constructs/lib/nginx-config";
+
+const Port = z.number().int().min(1024).max(65535);
+
+export const ApiSettings = z
+  .object({
+    image: ImageRef,
+    ...Scaling,
+    resources: Resources.default(Api.defaults.resources),
+    port: Port.default(Api.defaults.port),
+    env: EnvValues,
+  })
+  .strict();
+
+export const WorkerSettings = z
+  .object({
+    image: ImageRef,
+    ...Scaling,
+    resources: Resources.default(Worker.defaults.resources),
+    env: EnvValues,
+  })
+  .strict();
+
+export const Backup = z
+  .object({
+    schedule: CronSchedule.default(Database.defaults.backup.schedule),
+    keep: z.number().int().min(1).default(Database.defaults.backup.keep).describe("How many dumps to keep."),
+    storage: Storage.optional().describe("Volume for the dumps. @default the data volume's size and storage class"),
+  })
+  .strict();
+
+export const DatabaseSettings = z
+  .object({
+    image: ImageRef,
+    resources: Resources.default(Database.defaults.resources),
+    storage: Storage.default(Database.defaults.storage),
+    backup: z
+      .union([Backup, z.literal(false)])
+      .prefault({})
+      .describe("Daily pg_dump to its own volume; false turns it off (refused where policy.requireBackups is on)."),
+    databaseName: DnsLabel.default(Database.defaults.databaseName)
+      .describe("The application's database, and the role that owns it."),
+  })
+  .strict();
+
+export const CacheSettings = z
+  .object({
+    image: ImageRef,
+    resources: Resources.default(Cache.defaults.resources),
+    persistence: z
+      .union([Storage, z.literal(false)])
+      .default(Cache.defaults.persistence)
+      .describe("An append-only-file volume; false keeps the cache in memory only."),
+    maxmemory: z.string().regex(/^[0-9]+(mb|gb)$/, { message: "expected a size such as 100mb" }).default(Cache.defaults.maxmemory),
+    maxmemoryPolicy: z
+      .enum(["noeviction", "allkeys-lru", "allkeys-lfu", "volatile-lru", "volatile-lfu", "allkeys-random", "volatile-random", "volatile-ttl"])
+      .default(Cache.defaults.maxmemoryPolicy),
+  })
+  .strict();
+
+export const ProxySettings = z
+  .object({
+    image: ImageRef,
+    ...Scaling,
+    resources: Resources.default(Proxy.defaults.resources),
+    clientMaxBodySize: formatted(NGINX_SIZE).default(DEFAULT_CLIENT_MAX_BODY_SIZE),
+    upstreamTimeoutSeconds: z.number().int().min(1).max(3600).default(DEFAULT_UPSTREAM_TIMEOUT_SECONDS),
+  })
+  .strict();
+
+export const FrontendSettings = z
+  .object({
+    image: ImageRef,
+    ...Scaling,
+    resources: Resources.default(Frontend.defaults.resources),
+    mode: z
+      .enum(["static", "ssr"])
+      .default(Frontend.defaults.mode)
+      .describe("static: an SPA served by unprivileged nginx; ssr: a Node server (e.g. Remix)."),
+    port: Port.optional().describe(`Port the server listens on. @default ${Frontend.defaults.static.port} (static), ${Frontend.defaults.ssr.port} (ssr)`),
+    env: EnvValues.describe("Environment variables of an ssr server (a static site bakes its settings in at build time)."),
+  })
+  .strict();
