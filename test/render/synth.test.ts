@@ -10,8 +10,10 @@ import { collectFiles } from "../../render/files";
 import { writeOutput } from "../../render/write";
 import { runValidateCli } from "../../cli/validate";
 import { DEFAULT_PROFILE } from "../../validation";
-import { ConfigError } from "../../environments";
+import { ConfigError, loadEnvironments } from "../../environments";
+import { byCodePoint } from "../../lib/order";
 import { kubectl } from "../support/kubectl";
+import { stackSettings } from "../support/stacks";
 import { readTree } from "../support/tree";
 import { deadPid, systemError } from "./support";
 
@@ -62,7 +64,10 @@ describe("synth", () => {
     const folders = Object.keys(readTree(join(fresh, "dist")))
       .filter((p) => p.endsWith("/kustomization.yaml"))
       .map((p) => p.slice(0, p.lastIndexOf("/")));
-    expect(folders).toEqual(["dev/web", "prod/web", "staging/web"]);
+    const run = loadEnvironments(join(ROOT, "environments"), stackSettings).flatMap((env) =>
+      Object.entries(env.data.stacks).flatMap(([stack, settings]) => (settings ? [`${env.name}/${stack}`] : [])),
+    );
+    expect(folders).toEqual(run.sort(byCodePoint));
     for (const folder of folders) {
       const built = execFileSync(kubectl(), ["kustomize", join(fresh, "dist", folder)], { encoding: "utf8" });
       const objects = built.split(/^---$/m).length;
