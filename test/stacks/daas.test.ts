@@ -15,8 +15,7 @@ const objectsOf = (env: string) => rendered.objectsOf(env, "daas");
 const find = (env: string, kind: string, name: string) => rendered.find(env, "daas", kind, name);
 const kinds = (env: string) => objectsOf(env).map((o) => `${o.kind}/${o.metadata.name}`);
 const containerOf = (env: string, kind: string, name: string) => find(env, kind, name).spec.template.spec.containers[0];
-const envOf = (env: string, kind: string, name: string): Record<string, unknown> =>
-  Object.fromEntries(containerOf(env, kind, name).env.map((v: { name: string; value?: string; valueFrom?: unknown }) => [v.name, v.value ?? v.valueFrom]));
+const envOf = (env: string, kind: string, name: string) => rendered.envOf(env, "daas", kind, name);
 const secretRef = (name: string, key: string) => ({ secretKeyRef: { name, key } });
 
 describe("the daas stack", () => {

@@ -19,10 +19,7 @@ const rendered = renderEnvironments(FIXTURES);
 const objectsOf = (env: string) => rendered.objectsOf(env, "openvault");
 const find = (env: string, kind: string, name: string) => rendered.find(env, "openvault", kind, name);
 const kinds = (env: string) => objectsOf(env).map((o) => `${o.kind}/${o.metadata.name}`);
-const envOf = (env: string, kind: string, name: string): Record<string, unknown> =>
-  Object.fromEntries(
-    find(env, kind, name).spec.template.spec.containers[0].env.map((v: { name: string; value?: string; valueFrom?: unknown }) => [v.name, v.value ?? v.valueFrom]),
-  );
+const envOf = (env: string, kind: string, name: string) => rendered.envOf(env, "openvault", kind, name);
 
 describe("the openvault stack", () => {
   test("openvault prod lands in namespace openvault, the demo in ov-demo", () => {
