@@ -18,6 +18,9 @@ import { readTree } from "../support/tree";
 import { deadPid, systemError } from "./support";
 
 const ROOT = join(__dirname, "../..");
+// Tests here render every stack of the repository in-process; that grows with each stack and with the
+// machine's load, so they get the time the suite's beforeAll gets, not jest's 5 s.
+jest.setTimeout(30_000);
 const scratch = () => mkdtempSync(join(tmpdir(), "slipway-synth-"));
 
 async function problemsOf(fn: () => Promise<unknown>): Promise<readonly string[]> {
@@ -58,7 +61,7 @@ describe("synth", () => {
     const again = join(scratch(), "dist");
     await synth({ root: ROOT, outDir: again });
     expect(readTree(again)).toEqual(readTree(join(fresh, "dist")));
-  }, 30_000);
+  });
 
   test("every folder builds with kubectl kustomize", () => {
     const folders = Object.keys(readTree(join(fresh, "dist")))
