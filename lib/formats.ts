@@ -101,3 +101,10 @@ export const JAVA_SIZE: Format = {
   pattern: /^[0-9]+[kKmMgG]$/,
   expected: "a JVM memory size such as 512m or 2g",
 };
+
+/** An S3 bucket name (AWS's rules, which S3-compatible stores follow): path-style URLs need no more. */
+export const S3_BUCKET: Format = {
+  pattern: /^[a-z0-9][a-z0-9.-]*[a-z0-9]$/,
+  maxLength: 63,
+  expected: "an S3 bucket name (3 to 63 lower-case letters, digits, '.' and '-')",
+};
