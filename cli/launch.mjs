@@ -39,6 +39,18 @@ const ENTRIES = {
   diff: { entry: "cli/diff.ts", typecheck: false },
 };
 
+/** How the vendor bundle is built; part of its name, so a change here rebuilds it. */
+const VENDOR_BUILD = {
+  bundle: true,
+  platform: "node",
+  format: "cjs",
+  logLevel: "warning",
+  // ajv-formats-draft2019 (under kubernetes-models' validators) requires the deprecated built-in punycode,
+  // which prints DEP0040 on every run on Node 22 and later; the trailing slash resolves to its own
+  // dependency instead, the userland package of the same code.
+  alias: { punycode: "punycode/" },
+};
+
 /** Writes `path` whole or not at all: readers see the old file or the new one, never a part. */
 function writeAtomically(path, text) {
   const temporary = `${path}.${process.pid}.tmp`;
@@ -87,7 +99,7 @@ async function bundle(entry) {
 function vendor(paths) {
   const list = [...paths].sort();
   const lockfile = hash(readFileSync(join(root, "package-lock.json")));
-  const name = `vendor-${lockfile}-${hash(list.join("\n"))}.cjs`;
+  const name = `vendor-${lockfile}-${hash(`${list.join("\n")}\n${JSON.stringify(VENDOR_BUILD)}`)}.cjs`;
   const file = join(out, name);
   if (existsSync(file)) return name;
   // Absolute file paths (as Node resolves them for `import`) sidestep exports that offer only "import".
@@ -95,7 +107,7 @@ function vendor(paths) {
   const entry = join(out, `vendor-entry.${process.pid}.cjs`);
   writeFileSync(entry, `module.exports = {\n${lines.join("\n")}\n};\n`);
   const temporary = `${file}.${process.pid}.tmp`;
-  buildSync({ entryPoints: [entry], bundle: true, platform: "node", format: "cjs", outfile: temporary, logLevel: "warning" });
+  buildSync({ ...VENDOR_BUILD, entryPoints: [entry], outfile: temporary });
   renameSync(temporary, file);
   rmSync(entry);
   for (const other of readdirSync(out)) {

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { readTree } from "../support/tree";
@@ -75,6 +75,22 @@ function explode(): number {
     const fixed = launch(root);
     expect([fixed.status, fixed.stderr]).toEqual([0, ""]);
     expect(readTree(root).written).toBe("8080");
+  }, 60_000);
+
+  test("a package that requires the deprecated built-in punycode gets the userland package: no DEP0040 on Node 22 and later", () => {
+    const root = project({
+      "main.ts": MAIN,
+      // kubernetes-models' validators reach punycode through ajv-formats-draft2019's idn-hostname format.
+      "lib/port.ts": `const isHostname: (value: string) => boolean = require("ajv-formats-draft2019/formats/idn-hostname");
+export const port = isHostname("bücher.example") ? 8080 : 0;
+`,
+    });
+    const result = launch(root);
+    expect([result.status, result.stderr]).toEqual([0, ""]);
+    expect(readTree(root).written).toBe("8080");
+    const bundles = readdirSync(join(root, ".build")).filter((f) => /^vendor-\w+-\w+\.cjs$/.test(f));
+    expect(bundles).toHaveLength(1);
+    expect(readFileSync(join(root, ".build", bundles[0]), "utf8")).not.toMatch(/require\(["']punycode["']\)/);
   }, 60_000);
 
   test("two synths launched at once both exit 0 with a complete output, and leave no temporary files in .build/", async () => {
