@@ -9,8 +9,7 @@
  */
 import { writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { ConfigError, environmentNames, unknownEnvironments } from "../environments";
-import { formatReport } from "../validation";
+import { environmentNames, unknownEnvironments } from "../environments";
 import {
   applyImageChanges,
   describeChange,
@@ -23,8 +22,8 @@ import {
 } from "../review/promotion";
 import { describeWindow, openFreezes, type OpenWindow } from "../review/sync-windows";
 import { readEnvFile } from "./env-files";
-import { synth, ValidationFailed } from "../render/pipeline";
-import { OutputError } from "../render/write";
+import { synth } from "../render/pipeline";
+import { renderFailure } from "./render-failure";
 
 /** Exit codes, so CI can tell "nothing to promote" (skip the pull request) from a failure. */
 export const EXIT = {
@@ -193,18 +192,10 @@ export async function runPromote(argv: readonly string[], io: PromoteIo): Promis
       for (const p of e.problems) io.stderr(`promote: ${p}`);
       return EXIT.usage;
     }
-    if (e instanceof PromotionRefused || e instanceof ConfigError) {
-      for (const p of e.problems) io.stderr(p);
+    const problems = e instanceof PromotionRefused ? e.problems : renderFailure(e);
+    if (problems) {
+      for (const p of problems) io.stderr(p);
       io.stderr("promote: refused; nothing written");
-      return EXIT.refused;
-    }
-    if (e instanceof ValidationFailed) {
-      io.stderr(formatReport(e.report));
-      io.stderr("promote: the promoted environment does not pass validation; nothing written");
-      return EXIT.refused;
-    }
-    if (e instanceof OutputError) {
-      io.stderr(`promote: ${e.message}; nothing written`);
       return EXIT.refused;
     }
     throw e;
