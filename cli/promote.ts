@@ -110,7 +110,7 @@ function describeOpen(open: OpenWindow): string {
 }
 
 /** `Promote staging → prod: web/api 1.5.0, web/frontend 2.4.0`, the changes, and the override trailer. */
-export function commitMessage(from: string, to: string, changes: readonly ImageChange[], override?: { reason: string; windows: readonly OpenWindow[] }): string {
+function commitMessage(from: string, to: string, changes: readonly ImageChange[], override?: { reason: string; windows: readonly OpenWindow[] }): string {
   const what = changes.length <= 3 ? changes.map((c) => `${c.stack}/${c.component} ${c.after.tag}`).join(", ") : `${changes.length} images`;
   const lines = [`Promote ${from} → ${to}: ${what}`, "", ...changes.map(describeChange)];
   if (override) {
@@ -119,12 +119,17 @@ export function commitMessage(from: string, to: string, changes: readonly ImageC
   return `${lines.join("\n")}\n`;
 }
 
+const names = (entries: PromotionPlan["unchanged"]) => entries.map((e) => `${e.stack}/${e.component}`).join(", ");
+
 function printPlan(io: PromoteIo, args: Args, plan: PromotionPlan): void {
-  const count = plan.changes.length === 1 ? "1 image" : `${plan.changes.length} images`;
-  io.stdout(`promote ${args.from} → ${args.to}: ${count}`);
-  for (const change of plan.changes) io.stdout(`  ${describeChange(change)}`);
-  const names = (entries: PromotionPlan["unchanged"]) => entries.map((e) => `${e.stack}/${e.component}`).join(", ");
-  if (plan.unchanged.length) io.stdout(`  unchanged: ${names(plan.unchanged)}`);
+  if (plan.changes.length === 0) {
+    const running = plan.unchanged.map((e) => `${e.stack}/${e.component} ${formatImage(e.image)}`).join(", ");
+    io.stdout(`promote ${args.from} → ${args.to}: nothing to promote: ${args.to} already runs ${args.from}'s images${running ? ` (${running})` : ""}`);
+  } else {
+    io.stdout(`promote ${args.from} → ${args.to}: ${plan.changes.length === 1 ? "1 image" : `${plan.changes.length} images`}`);
+    for (const change of plan.changes) io.stdout(`  ${describeChange(change)}`);
+    if (plan.unchanged.length) io.stdout(`  unchanged: ${names(plan.unchanged)}`);
+  }
   if (plan.notInTarget.length) io.stdout(`  not in ${args.to}, skipped: ${names(plan.notInTarget)}`);
 }
 
@@ -137,9 +142,7 @@ async function promote(args: Args, io: PromoteIo): Promise<number> {
   const plan = planPromotion(from, to, { stacks: args.stacks, components: args.components });
 
   if (plan.changes.length === 0) {
-    const entries = [...plan.unchanged.map((e) => `${e.stack}/${e.component} ${formatImage(e.image)}`)];
-    io.stdout(`promote ${args.from} → ${args.to}: nothing to promote: ${args.to} already runs ${args.from}'s images${entries.length ? ` (${entries.join(", ")})` : ""}`);
-    if (plan.notInTarget.length) io.stdout(`  not in ${args.to}, skipped: ${plan.notInTarget.map((e) => `${e.stack}/${e.component}`).join(", ")}`);
+    printPlan(io, args, plan);
     return EXIT.nothingToPromote;
   }
 
