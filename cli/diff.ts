@@ -12,16 +12,15 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { spawnSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ConfigError, environmentNames, unknownEnvironments } from "../environments";
-import { formatReport } from "../validation";
+import { environmentNames, unknownEnvironments } from "../environments";
 import { formatMarkdown, formatText, type DiffReport } from "../review/format";
 import { commitOf, exportCommit, GitError, mergeBase, readTreeAt } from "../review/git";
 import { parseTexts } from "../review/objects";
 import { findRisks } from "../review/risks";
 import { diffEnvironments, diffTrees } from "../review/semantic-diff";
 import { readEnvFile } from "./env-files";
-import { synth, ValidationFailed } from "../render/pipeline";
-import { OutputError } from "../render/write";
+import { synth } from "../render/pipeline";
+import { renderFailure } from "./render-failure";
 
 export const EXIT = {
   /** The diff was printed (whether or not anything changed). */
@@ -183,18 +182,10 @@ export async function runDiff(argv: readonly string[], io: DiffIo): Promise<numb
       if (e instanceof UsageError) io.stderr(USAGE);
       return EXIT.usage;
     }
-    if (e instanceof ConfigError) {
-      for (const p of e.problems) io.stderr(p);
+    const problems = renderFailure(e);
+    if (problems) {
+      for (const p of problems) io.stderr(p);
       io.stderr("diff: the working tree does not render");
-      return EXIT.renderFailed;
-    }
-    if (e instanceof ValidationFailed) {
-      io.stderr(formatReport(e.report));
-      io.stderr("diff: the working tree does not pass validation");
-      return EXIT.renderFailed;
-    }
-    if (e instanceof OutputError) {
-      io.stderr(`diff: ${e.message}`);
       return EXIT.renderFailed;
     }
     if (e instanceof BaseRenderFailed) {

@@ -9,8 +9,7 @@
  */
 import { writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { ConfigError, environmentNames, unknownEnvironments } from "../environments";
-import { formatReport } from "../validation";
+import { environmentNames, unknownEnvironments } from "../environments";
 import {
   applyImageChanges,
   describeChange,
@@ -23,8 +22,8 @@ import {
 } from "../review/promotion";
 import { describeWindow, openFreezes, type OpenWindow } from "../review/sync-windows";
 import { readEnvFile } from "./env-files";
-import { synth, ValidationFailed } from "../render/pipeline";
-import { OutputError } from "../render/write";
+import { synth } from "../render/pipeline";
+import { renderFailure } from "./render-failure";
 
 /** Exit codes, so CI can tell "nothing to promote" (skip the pull request) from a failure. */
 export const EXIT = {
@@ -111,7 +110,7 @@ function describeOpen(open: OpenWindow): string {
 }
 
 /** `Promote staging → prod: web/api 1.5.0, web/frontend 2.4.0`, the changes, and the override trailer. */
-export function commitMessage(from: string, to: string, changes: readonly ImageChange[], override?: { reason: string; windows: readonly OpenWindow[] }): string {
+function commitMessage(from: string, to: string, changes: readonly ImageChange[], override?: { reason: string; windows: readonly OpenWindow[] }): string {
   const what = changes.length <= 3 ? changes.map((c) => `${c.stack}/${c.component} ${c.after.tag}`).join(", ") : `${changes.length} images`;
   const lines = [`Promote ${from} → ${to}: ${what}`, "", ...changes.map(describeChange)];
   if (override) {
@@ -120,12 +119,17 @@ export function commitMessage(from: string, to: string, changes: readonly ImageC
   return `${lines.join("\n")}\n`;
 }
 
+const names = (entries: PromotionPlan["unchanged"]) => entries.map((e) => `${e.stack}/${e.component}`).join(", ");
+
 function printPlan(io: PromoteIo, args: Args, plan: PromotionPlan): void {
-  const count = plan.changes.length === 1 ? "1 image" : `${plan.changes.length} images`;
-  io.stdout(`promote ${args.from} → ${args.to}: ${count}`);
-  for (const change of plan.changes) io.stdout(`  ${describeChange(change)}`);
-  const names = (entries: PromotionPlan["unchanged"]) => entries.map((e) => `${e.stack}/${e.component}`).join(", ");
-  if (plan.unchanged.length) io.stdout(`  unchanged: ${names(plan.unchanged)}`);
+  if (plan.changes.length === 0) {
+    const running = plan.unchanged.map((e) => `${e.stack}/${e.component} ${formatImage(e.image)}`).join(", ");
+    io.stdout(`promote ${args.from} → ${args.to}: nothing to promote: ${args.to} already runs ${args.from}'s images${running ? ` (${running})` : ""}`);
+  } else {
+    io.stdout(`promote ${args.from} → ${args.to}: ${plan.changes.length === 1 ? "1 image" : `${plan.changes.length} images`}`);
+    for (const change of plan.changes) io.stdout(`  ${describeChange(change)}`);
+    if (plan.unchanged.length) io.stdout(`  unchanged: ${names(plan.unchanged)}`);
+  }
   if (plan.notInTarget.length) io.stdout(`  not in ${args.to}, skipped: ${names(plan.notInTarget)}`);
 }
 
@@ -138,9 +142,7 @@ async function promote(args: Args, io: PromoteIo): Promise<number> {
   const plan = planPromotion(from, to, { stacks: args.stacks, components: args.components });
 
   if (plan.changes.length === 0) {
-    const entries = [...plan.unchanged.map((e) => `${e.stack}/${e.component} ${formatImage(e.image)}`)];
-    io.stdout(`promote ${args.from} → ${args.to}: nothing to promote: ${args.to} already runs ${args.from}'s images${entries.length ? ` (${entries.join(", ")})` : ""}`);
-    if (plan.notInTarget.length) io.stdout(`  not in ${args.to}, skipped: ${plan.notInTarget.map((e) => `${e.stack}/${e.component}`).join(", ")}`);
+    printPlan(io, args, plan);
     return EXIT.nothingToPromote;
   }
 
@@ -193,18 +195,10 @@ export async function runPromote(argv: readonly string[], io: PromoteIo): Promis
       for (const p of e.problems) io.stderr(`promote: ${p}`);
       return EXIT.usage;
     }
-    if (e instanceof PromotionRefused || e instanceof ConfigError) {
-      for (const p of e.problems) io.stderr(p);
+    const problems = e instanceof PromotionRefused ? e.problems : renderFailure(e);
+    if (problems) {
+      for (const p of problems) io.stderr(p);
       io.stderr("promote: refused; nothing written");
-      return EXIT.refused;
-    }
-    if (e instanceof ValidationFailed) {
-      io.stderr(formatReport(e.report));
-      io.stderr("promote: the promoted environment does not pass validation; nothing written");
-      return EXIT.refused;
-    }
-    if (e instanceof OutputError) {
-      io.stderr(`promote: ${e.message}; nothing written`);
       return EXIT.refused;
     }
     throw e;

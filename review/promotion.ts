@@ -103,7 +103,12 @@ export function describeChange(change: ImageChange): string {
   return `${change.stack}/${change.component}: ${formatImage(change.before, repo)} → ${formatImage(change.after, repo)}`;
 }
 
-const sameImage = (a: ImageRef, b: ImageRef) => FIELDS.every((f) => a[f] === b[f]);
+/**
+ * The target already runs the source's image: the same reference, or the same tag that the target pins
+ * by a digest the source (following tags) does not name.
+ */
+const alreadyRuns = (source: ImageRef, target: ImageRef) =>
+  FIELDS.every((f) => source[f] === target[f]) || (source.digest === undefined && source.repository === target.repository && source.tag === target.tag);
 const listed = (names: Iterable<string>) => [...new Set(names)].join(", ") || "none";
 
 /**
@@ -143,7 +148,7 @@ export function planPromotion(from: EnvImages, to: EnvImages, selection: Selecti
   for (const source of selected) {
     const target = to.images.find((t) => t.stack === source.stack && t.component === source.component);
     if (!target) notInTarget.push(source);
-    else if (sameImage(source.image, target.image)) unchanged.push(source);
+    else if (alreadyRuns(source.image, target.image)) unchanged.push(source);
     else {
       changes.push({ stack: source.stack, component: source.component, before: target.image, after: source.image });
       if (to.requireDigests && !source.image.digest) {

@@ -81,7 +81,7 @@ describe("GitHub workflows", () => {
     const engines = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { engines: { node: string } }).engines.node;
     expect([engines, /^>=(\d+)\./.exec(engines)?.[1]]).toEqual([">=22.11", String((lines as number[])[0])]);
     const runs = steps(ci).flatMap((s) => s.run ?? []);
-    for (const command of ["npm ci", "npm run typecheck", "npm run synth", "git status --porcelain --untracked-files=all -- dist", "npx cdk8s synth --no-check-upgrade", "npm test"]) {
+    for (const command of ["bash .ci/install", "npm ci", "npm run typecheck", "npm run synth", "git status --porcelain --untracked-files=all -- dist", "npx cdk8s synth --no-check-upgrade", "npm test"]) {
       expect([command, runs.some((r) => r.includes(command))]).toEqual([command, true]);
     }
   });

@@ -200,7 +200,7 @@ describe("the synth command", () => {
     const result = run(root);
     expect(result.status).toBe(1);
     expect(result.stderr).toBe(
-      "environments/staging.yaml:28:17: stacks.web.api.replicas: expected a number ≥ 1, got -3\nsynth: 1 problem(s); output left unchanged\n",
+      "environments/staging.yaml:30:17: stacks.web.api.replicas: expected a number ≥ 1, got -3\nsynth: 1 problem(s); output left unchanged\n",
     );
     expect(readTree(join(root, "dist"))).toEqual(before);
   });

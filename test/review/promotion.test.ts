@@ -129,6 +129,12 @@ describe("planPromotion", () => {
     expect(describeChange(change)).toBe("shop/api: 1.4.2@sha256:111111111111… → 1.6.0-rc.1");
   });
 
+  test("a tag the target already pins by digest is unchanged when the source follows that tag", () => {
+    const dev = env("dev", "stacks:\n  shop:\n    database:\n      image: { repository: docker.io/library/postgres, tag: \"16.4\" }\n", false);
+    const plan = planPromotion(dev, prod, all);
+    expect([plan.changes, plan.unchanged.map((e) => e.component)]).toEqual([[], ["database"]]);
+  });
+
   test("a repository change is shown with the repositories", () => {
     const change: ImageChange = {
       stack: "shop",
