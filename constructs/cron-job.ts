@@ -4,7 +4,7 @@
  */
 import { PropsError } from "../lib/errors";
 import type { Construct } from "constructs";
-import { CRON_SCHEDULE } from "../lib/cron";
+import { cronProblem, timeZoneProblem } from "../lib/cron";
 import { k8s } from "./lib/k8s";
 import { APP_DEFAULTS, Workload, type ContainerProps } from "./lib/workload";
 
@@ -51,15 +51,17 @@ export class CronJob extends Workload {
   constructor(scope: Construct, id: string, props: CronJobProps) {
     super(scope, id, "CronJob", "last", props, { longRunning: false });
     const me = this.description;
-    if (!CRON_SCHEDULE.test(props.schedule)) {
-      throw new PropsError(`${me}: 'schedule' must be a cron schedule such as '0 3 * * *' or @daily (got '${props.schedule}')`);
-    }
+    const timeZone = props.timeZone ?? DEFAULTS.timeZone;
+    const scheduleProblem = cronProblem(props.schedule, "cronjob");
+    if (scheduleProblem) throw new PropsError(`${me}: 'schedule': ${scheduleProblem}`);
+    const zoneProblem = timeZoneProblem(timeZone);
+    if (zoneProblem) throw new PropsError(`${me}: 'timeZone': ${zoneProblem}`);
     const labels = this.labels(props.image.tag);
     new k8s.KubeCronJob(this, "cronjob", {
       metadata: { name: this.name, labels, ...(props.annotations ? { annotations: { ...props.annotations } } : {}) },
       spec: {
         schedule: props.schedule,
-        timeZone: props.timeZone ?? DEFAULTS.timeZone,
+        timeZone,
         concurrencyPolicy: "Forbid",
         successfulJobsHistoryLimit: 3,
         failedJobsHistoryLimit: 3,

@@ -9,7 +9,7 @@
  */
 import { PropsError } from "../lib/errors";
 import type { Construct } from "constructs";
-import { CRON_SCHEDULE } from "../lib/cron";
+import { cronProblem } from "../lib/cron";
 import { DNS_LABEL, matches } from "../lib/formats";
 import { CronJob } from "./cron-job";
 import { ExternalSecret, urlEncoded } from "./external-secret";
@@ -171,7 +171,8 @@ export class Database extends Workload {
     const me = this.description;
     const schedule = backup.schedule ?? DEFAULTS.backup.schedule;
     const keep = backup.keep ?? DEFAULTS.backup.keep;
-    if (!CRON_SCHEDULE.test(schedule)) throw new PropsError(`${me}: 'backup.schedule' must be a cron schedule such as '0 3 * * *' or @daily (got '${schedule}')`);
+    const scheduleProblem = cronProblem(schedule, "cronjob");
+    if (scheduleProblem) throw new PropsError(`${me}: 'backup.schedule': ${scheduleProblem}`);
     if (!Number.isInteger(keep) || keep < 1) throw new PropsError(`${me}: 'backup.keep' must be an integer ≥ 1 (got ${keep})`);
     const name = `${this.name}-backup`;
     // The dumps inherit the data volume's size and storage class unless the backup says otherwise.

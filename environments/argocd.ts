@@ -9,7 +9,7 @@
  * that wants more (staging: automated sync) says so in its file.
  */
 import { z } from "zod";
-import { DnsLabel } from "./schema";
+import { DnsLabel, SyncWindowSchedule, TimeZone } from "./schema";
 
 /** Go duration, as Argo CD parses sync windows and retry back-offs. */
 export const DURATION = /^([0-9]+(\.[0-9]+)?(ns|us|ms|s|m|h))+$/;
@@ -87,12 +87,9 @@ export type Retry = z.infer<typeof Retry>;
 export const SyncWindow = z
   .object({
     kind: z.enum(["allow", "deny"]).describe("deny blocks syncs while open (a freeze); allow permits them only then."),
-    schedule: z
-      .string()
-      .regex(CRON, { message: "expected a five-field cron schedule such as '0 16 * * 5'" })
-      .describe("When the window opens."),
+    schedule: SyncWindowSchedule.describe("When the window opens."),
     duration: Duration.describe("How long it stays open, e.g. 64h for Friday 16:00 to Monday 08:00."),
-    timeZone: z.string().min(1).default("UTC").describe("IANA time zone of the schedule, e.g. Europe/Berlin."),
+    timeZone: TimeZone.default("UTC").describe("IANA time zone of the schedule, e.g. Europe/Berlin."),
     manualSync: z
       .boolean()
       .default(false)

@@ -8,7 +8,7 @@
  * not both) run on the parsed file, in environments/index.ts.
  */
 import { z } from "zod";
-import { CRON_SCHEDULE } from "../lib/cron";
+import { CRON_SHAPE, cronProblem, timeZoneProblem, type CronReader } from "../lib/cron";
 import {
   DNS_LABEL,
   DNS_SUBDOMAIN,
@@ -31,7 +31,22 @@ export const DnsLabel = formatted(DNS_LABEL);
 export const DnsSubdomain = formatted(DNS_SUBDOMAIN);
 export const Quantity = formatted(QUANTITY);
 export const Hostname = formatted(HOSTNAME);
-export const CronSchedule = z.string().regex(CRON_SCHEDULE, { message: "expected a cron schedule such as '0 3 * * *' or @daily" });
+/** A string `problem` finds nothing wrong with; its message is the problem. */
+function checked(problem: (value: string) => string | undefined): z.ZodString {
+  return z.string().check((ctx) => {
+    const message = problem(ctx.value);
+    // Non-fatal, as a failed regex is: a union (backup: {…} or false) then reports this issue, not "no shape matched".
+    if (message) ctx.issues.push({ code: "custom", message, input: ctx.value, continue: true });
+  });
+}
+
+const schedule = (reader: CronReader) => checked((value) => cronProblem(value, reader)).meta({ pattern: CRON_SHAPE[reader] });
+/** When a Kubernetes CronJob runs: five cron fields or a macro such as @daily, that fires. */
+export const CronSchedule = schedule("cronjob");
+/** When an Argo CD sync window opens: five cron fields (no macros), that fire. */
+export const SyncWindowSchedule = schedule("sync-window");
+/** An IANA time zone Kubernetes and Argo CD resolve, spelt as the database spells it. */
+export const TimeZone = checked(timeZoneProblem);
 
 export const ImageRef = z
   .object({

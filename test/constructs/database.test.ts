@@ -314,7 +314,12 @@ describe("Database", () => {
       [
         "a schedule that is neither five-field cron nor a macro",
         { backup: { schedule: "0 3 * *" } },
-        "Database 'database': 'backup.schedule' must be a cron schedule such as '0 3 * * *' or @daily (got '0 3 * *')",
+        "Database 'database': 'backup.schedule': expected a cron schedule such as '0 3 * * *' or @daily, got '0 3 * *' (4 field(s); a schedule has five: minute hour day-of-month month day-of-week)",
+      ],
+      [
+        "a schedule that never fires",
+        { backup: { schedule: "0 3 31 2 *" } },
+        "Database 'database': 'backup.schedule': expected a cron schedule that fires, got '0 3 31 2 *', which matches no date",
       ],
       ["keeping no dump", { backup: { keep: 0 } }, "Database 'database': 'backup.keep' must be an integer ≥ 1 (got 0)"],
       ["keeping a fraction of a dump", { backup: { keep: 2.5 } }, "Database 'database': 'backup.keep' must be an integer ≥ 1 (got 2.5)"],

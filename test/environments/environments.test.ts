@@ -110,7 +110,9 @@ describe("environment files", () => {
     [
       "a backup schedule that is not cron",
       valid.replace("backup: false", "backup: { schedule: daily }"),
-      ["environments/dev.yaml:22:27: stacks.web.database.backup.schedule: expected a cron schedule such as '0 3 * * *' or @daily, got 'daily'"],
+      [
+        "environments/dev.yaml:22:27: stacks.web.database.backup.schedule: expected a cron schedule such as '0 3 * * *' or @daily, got 'daily' (1 field(s); a schedule has five: minute hour day-of-month month day-of-week)",
+      ],
     ],
     [
       "a URL where a host name belongs",

@@ -211,7 +211,16 @@ describe("CronJob", () => {
 
   test("refuses a schedule that is not cron", () => {
     expect(errorOf(() => new CronJob(testChart(), "digest", { image: IMAGE, schedule: "every day" }))).toBe(
-      "CronJob 'digest': 'schedule' must be a cron schedule such as '0 3 * * *' or @daily (got 'every day')",
+      "CronJob 'digest': 'schedule': expected a cron schedule such as '0 3 * * *' or @daily, got 'every day' (2 field(s); a schedule has five: minute hour day-of-month month day-of-week)",
+    );
+  });
+
+  test("refuses a schedule that never fires and a time zone the cluster does not know", () => {
+    expect(errorOf(() => new CronJob(testChart(), "digest", { image: IMAGE, schedule: "0 0 30 2 *" }))).toBe(
+      "CronJob 'digest': 'schedule': expected a cron schedule that fires, got '0 0 30 2 *', which matches no date",
+    );
+    expect(errorOf(() => new CronJob(testChart(), "digest", { image: IMAGE, schedule: "0 3 * * *", timeZone: "Europe/Berln" }))).toBe(
+      "CronJob 'digest': 'timeZone': expected an IANA time zone such as Europe/Berlin or UTC, got 'Europe/Berln'",
     );
   });
 });
