@@ -1,4 +1,5 @@
 import { cronProblem, cronSchedule, timeZoneProblem } from "../../lib/cron";
+import { goDurationMs } from "../../lib/duration";
 
 describe("cronProblem: schedules as Kubernetes CronJobs read them (robfig/cron's standard parser)", () => {
   test.each([
@@ -93,10 +94,31 @@ describe("cronSchedule", () => {
     expect(runs.map((d) => d.toISOString())).toEqual(["2026-06-01T00:00:00.000Z", "2026-06-08T00:00:00.000Z", "2026-06-15T00:00:00.000Z"]);
   });
 
+  test("refuses anything but five fields, with croner's reason", () => {
+    expect(() => cronSchedule("0 0 16 * * 5", "UTC")).toThrow("mode '5-part' requires exactly 5 parts, but pattern '0 0 16 * * 5' has 6 parts.");
+    expect(() => cronSchedule("61 * * * *", "UTC")).toThrow("Invalid value for minute: 61");
+  });
+
+  test("an unknown time zone fails on evaluation", () => {
+    expect(() => cronSchedule("0 16 * * 5", "Mars/Olympus").nextRun()).toThrow("Invalid timezone 'Mars/Olympus'");
+  });
+
   test("'?' is any value, as robfig/cron reads it, not the current minute", () => {
     expect(cronSchedule("? 3 * * *", "UTC").nextRuns(2, new Date("2026-01-01T03:30:10Z")).map((d) => d.toISOString())).toEqual([
       "2026-01-01T03:31:00.000Z",
       "2026-01-01T03:32:00.000Z",
     ]);
   });
+});
+
+describe("goDurationMs", () => {
+  test.each([
+    ["64h", 64 * 3600e3],
+    ["1h30m", 5400e3],
+    ["1.5h", 5400e3],
+    ["90s", 90e3],
+    ["250ms", 250],
+  ])("%s is %d ms", (text, ms) => expect(goDurationMs(text)).toBe(ms));
+
+  test.each(["", "5", "5x", "h", "1h 30m"])("'%s' is not a Go duration", (text) => expect(goDurationMs(text)).toBeNaN());
 });
