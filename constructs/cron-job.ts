@@ -6,7 +6,7 @@ import { PropsError } from "../lib/errors";
 import type { Construct } from "constructs";
 import { cronProblem, timeZoneProblem } from "../lib/cron";
 import { k8s } from "./lib/k8s";
-import { APP_DEFAULTS, Workload, type ContainerProps } from "./lib/workload";
+import { APP_DEFAULTS, Workload, type ContainerProps, type InitContainerProps } from "./lib/workload";
 
 export interface CronJobProps extends ContainerProps {
   /** Five-field cron schedule (or a macro such as @daily), read in `timeZone`. */
@@ -31,6 +31,11 @@ export interface CronJobProps extends ContainerProps {
    * @default {}
    */
   readonly annotations?: Readonly<Record<string, string>>;
+  /**
+   * Steps run in order before the main container, each to completion (e.g. a dump before its upload).
+   * @default []
+   */
+  readonly initContainers?: readonly InitContainerProps[];
   /**
    * uid the image runs as (never 0).
    * @default 10001

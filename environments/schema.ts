@@ -110,6 +110,14 @@ export const StackSecrets = z
     keyPrefix: z.string().min(1).optional().describe("Folder of the stack's secrets under the KV mount. @default <env>/<stack>"),
     path: z.string().min(1).optional().describe("KV v2 mount. @default the environment's secrets.path"),
     authMountPath: z.string().min(1).optional().describe("Mount of Vault's Kubernetes auth. @default the environment's secrets.authMountPath"),
+    rotation: z
+      .number()
+      .int()
+      .min(0)
+      .optional()
+      .describe(
+        "Bump to rotate the stack's passwords (Vault's current values, or newly generated ones) and roll the pods that use them; superuser passwords are never rotated this way (README, Password rotation). @default 0",
+      ),
   })
   .strict();
 

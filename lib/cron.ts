@@ -96,29 +96,34 @@ function fieldProblem(text: string, index: number): string | undefined {
 }
 
 /**
- * Why `schedule` would be refused, or never run, where `reader` reads it: `expected …, got '…' (reason)`;
- * undefined when it is a schedule that fires.
+ * Why `schedule` would be refused, or never run, where `reader` reads it, in a few words (`minute '99' is
+ * invalid: expected 0-59`); undefined for a schedule that fires. For a whole message, see cronProblem.
  */
-export function cronProblem(schedule: string, reader: CronReader): string | undefined {
-  const refused = (reason?: string) => `expected ${EXPECTED[reader]}, got ${quoted(schedule)}${reason ? ` (${reason})` : ""}`;
+export function cronScheduleProblem(schedule: string, reader: CronReader = "cronjob"): string | undefined {
   const text = schedule.trim();
-  if (/^(CRON_)?TZ=/.test(text)) return refused(reader === "cronjob" ? "a time zone goes in timeZone, not in the schedule" : "a time zone goes in timeZone");
+  if (/^(CRON_)?TZ=/.test(text)) return reader === "cronjob" ? "a time zone goes in timeZone, not in the schedule" : "a time zone goes in timeZone";
   if (text.startsWith("@")) {
-    if (reader === "sync-window") return refused("Argo CD sync windows take no macros");
-    return MACROS.includes(text.toLowerCase()) ? undefined : refused(`the macros are ${MACROS.join(", ")}`);
+    if (reader === "sync-window") return "Argo CD sync windows take no macros";
+    return MACROS.includes(text.toLowerCase()) ? undefined : `the macros are ${MACROS.join(", ")}`;
   }
   const fields = text.split(/\s+/);
-  if (fields.length !== FIELDS.length) {
-    return refused(`${fields.length} field(s); a schedule has five: ${FIELDS.map((f) => f.name).join(" ")}`);
-  }
+  if (fields.length !== FIELDS.length) return `${fields.length} field(s); a schedule has five: ${FIELDS.map((f) => f.name).join(" ")}`;
   for (const [i, field] of fields.entries()) {
     const problem = fieldProblem(field, i);
-    if (problem) return refused(problem);
+    if (problem) return problem;
   }
-  if (cronSchedule(text, "UTC").nextRun() === null) {
-    return `expected a cron schedule that fires, got ${quoted(schedule)}, which matches no date`;
-  }
+  // From a fixed instant, so the answer never depends on the clock; a 29 February comes within eight years.
+  if (cronSchedule(text, "UTC").nextRun(NEVER_BEFORE) === null) return "it never runs: no date matches its day-of-month and month";
   return undefined;
+}
+
+/** Where the search for a schedule's first run starts. */
+const NEVER_BEFORE = new Date(Date.UTC(2000, 0, 1));
+
+/** Why `schedule` would be refused, or never run, where `reader` reads it, as a message: `expected …, got '…' (why)`. */
+export function cronProblem(schedule: string, reader: CronReader): string | undefined {
+  const problem = cronScheduleProblem(schedule, reader);
+  return problem && `expected ${EXPECTED[reader]}, got ${quoted(schedule)} (${problem})`;
 }
 
 /** What every time-zone message offers. */

@@ -89,3 +89,10 @@ export const NGINX_SIZE: Format = {
   pattern: /^[0-9]+[kmg]?$/,
   expected: "an nginx size (digits, optionally followed by k, m or g) such as 10m",
 };
+
+/** An S3 bucket name (AWS's rules, which S3-compatible stores follow): path-style URLs need no more. */
+export const S3_BUCKET: Format = {
+  pattern: /^[a-z0-9][a-z0-9.-]*[a-z0-9]$/,
+  maxLength: 63,
+  expected: "an S3 bucket name (3 to 63 lower-case letters, digits, '.' and '-')",
+};

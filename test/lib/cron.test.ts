@@ -1,4 +1,4 @@
-import { cronProblem, cronSchedule, timeZoneProblem } from "../../lib/cron";
+import { cronProblem, cronSchedule, cronScheduleProblem, timeZoneProblem } from "../../lib/cron";
 import { goDurationMs } from "../../lib/duration";
 
 describe("cronProblem: schedules as Kubernetes CronJobs read them (robfig/cron's standard parser)", () => {
@@ -9,6 +9,8 @@ describe("cronProblem: schedules as Kubernetes CronJobs read them (robfig/cron's
     "30 2 1,15 * *",
     "0 0 29 2 *",
     "5/15 * * * *",
+    "0 3 ? * WED",
+    "0 3 1 jan-jul *",
     "0 0 ? * sun",
     "0 4 * jan,jul *",
     "@daily",
@@ -42,7 +44,9 @@ describe("cronProblem: schedules as Kubernetes CronJobs read them (robfig/cron's
   });
 
   test.each(["0 0 31 2 *", "0 0 30 2 *", "0 0 31 4,6,9,11 *"])("refuses '%s', which matches no date and would never run", (schedule) => {
-    expect(cronProblem(schedule, "cronjob")).toBe(`expected a cron schedule that fires, got '${schedule}', which matches no date`);
+    expect(cronProblem(schedule, "cronjob")).toBe(
+      `expected a cron schedule such as '0 3 * * *' or @daily, got '${schedule}' (it never runs: no date matches its day-of-month and month)`,
+    );
   });
 
   test("a day-of-month no month has still fires when a day-of-week is also set (either matches)", () => {
@@ -57,6 +61,13 @@ describe("cronProblem: schedules as Kubernetes CronJobs read them (robfig/cron's
   });
 });
 
+test("cronScheduleProblem gives the reason alone, for messages that name the schedule themselves (the validation gate)", () => {
+  expect(cronScheduleProblem("0 0 31 2 *")).toBe("it never runs: no date matches its day-of-month and month");
+  expect(cronScheduleProblem("0 3 * * 7")).toBe("day-of-week '7' is invalid: expected 0-6 or SUN-SAT");
+  expect(cronScheduleProblem("@daily", "sync-window")).toBe("Argo CD sync windows take no macros");
+  expect(cronScheduleProblem("0 3 * * *")).toBeUndefined();
+});
+
 describe("cronProblem: schedules as Argo CD sync windows read them (five fields, no macros)", () => {
   test("accepts five fields", () => expect(cronProblem("0 16 * * 5", "sync-window")).toBeUndefined());
 
@@ -64,7 +75,7 @@ describe("cronProblem: schedules as Argo CD sync windows read them (five fields,
     ["@daily", "expected a five-field cron schedule such as '0 16 * * 5', got '@daily' (Argo CD sync windows take no macros)"],
     ["0 16 * * 8", "expected a five-field cron schedule such as '0 16 * * 5', got '0 16 * * 8' (day-of-week '8' is invalid: expected 0-6 or SUN-SAT)"],
     ["TZ=UTC 0 16 * * 5", "expected a five-field cron schedule such as '0 16 * * 5', got 'TZ=UTC 0 16 * * 5' (a time zone goes in timeZone)"],
-    ["0 0 31 2 *", "expected a cron schedule that fires, got '0 0 31 2 *', which matches no date"],
+    ["0 0 31 2 *", "expected a five-field cron schedule such as '0 16 * * 5', got '0 0 31 2 *' (it never runs: no date matches its day-of-month and month)"],
   ])("refuses '%s'", (schedule, message) => expect(cronProblem(schedule, "sync-window")).toBe(message));
 });
 
