@@ -20,10 +20,23 @@ export class ConfigError extends Error {
  * construct; any other error is a bug and surfaces as one.
  */
 export class PropsError extends Error {
-  constructor(message: string) {
+  /**
+   * @param prop the prop at fault, when it came from a user (e.g. an env var of the component's `env`): the
+   *   render pipeline then names the environment file's line and field, not only the stack
+   */
+  constructor(
+    message: string,
+    readonly prop?: PropLocation,
+  ) {
     super(message);
     this.name = "PropsError";
   }
+}
+
+/** A prop of a component: its name (the construct's id) and the path within its props, e.g. `["env", "DATABASE_URL"]`. */
+export interface PropLocation {
+  readonly component: string;
+  readonly path: readonly PropertyKey[];
 }
 
 /** Longest value a message quotes: enough to recognise it, never a pasted log or file. */
@@ -43,6 +56,11 @@ export function redacted(text: string): string {
   return text.replace(URL_CREDENTIALS, (_, scheme: string, user: string, password?: string) =>
     /^https?:\/\/$/i.test(scheme) ? `${scheme}***@` : `${scheme}${user}${password ? ":***" : ""}@`,
   );
+}
+
+/** Whether `url` carries a secret by the rule `redacted` applies: a password, or any user over http(s). */
+export function carriesCredentials(url: URL): boolean {
+  return url.password !== "" || (/^https?:$/.test(url.protocol) && url.username !== "");
 }
 
 /** What a message may show of `text`: credentials redacted, and at most `max` characters with the length of the rest. */
