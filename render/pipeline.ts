@@ -3,7 +3,7 @@
  * objects, validate every rendered object, and only then write the output folder (render/write.ts). Any
  * problem throws before the write; the output folder is left as it was.
  */
-import { App } from "cdk8s";
+import { ApiObject, App } from "cdk8s";
 import { join, relative } from "node:path";
 import { ArgoCdChart } from "../argocd";
 import { ConfigError, loadEnvironments, unknownEnvironments, type Environment } from "../environments";
@@ -98,7 +98,14 @@ export function buildFiles(
   const stacks = buildStacks(app, environments, definitions);
   const argocd = new ArgoCdChart(app, ARGOCD_FOLDER, {
     environments,
-    targets: stacks.map((s) => ({ env: s.env, stack: s.stack, namespace: s.namespace, hosts: s.hosts, path: `${REPO_OUTPUT}/${s.folder}` })),
+    targets: stacks.map((s) => ({
+      env: s.env,
+      stack: s.stack,
+      namespace: s.namespace,
+      hosts: s.hosts,
+      path: `${REPO_OUTPUT}/${s.folder}`,
+      resources: s.chart.node.findAll().filter(ApiObject.isApiObject),
+    })),
     path: `${REPO_OUTPUT}/${ARGOCD_FOLDER}`,
   });
   const selected = only ? stacks.filter((s) => only.includes(s.env)) : stacks;
