@@ -44,7 +44,7 @@ const MiB = 1024 * 1024;
 /** The problem of a file of `bytes`, if it is over the limit. */
 export function sizeProblem(file: string, bytes: number): string | undefined {
   if (bytes <= MAX_FILE_BYTES) return undefined;
-  return `${file}: expected at most ${MAX_FILE_BYTES / MiB} MiB of settings, got ${(bytes / MiB).toFixed(1)} MiB; an environment file holds settings, not data`;
+  return `${file}: expected at most ${MAX_FILE_BYTES / MiB} MiB (${MAX_FILE_BYTES} bytes) of settings, got ${bytes} bytes; an environment file holds settings, not data`;
 }
 
 /** Control tokens the lexer emits that stand for no source text (document mode, scalar, flow error end). */

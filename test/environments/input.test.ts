@@ -277,7 +277,9 @@ describe("across environments on one cluster", () => {
 describe("input too large, too deep, or built to explode", () => {
   test("a file over 1 MiB is refused before it is read", async () => {
     const big = `${dev}# ${"x".repeat(1024 * 1024)}\n`;
-    expect(await refusal({ "dev.yaml": big })).toEqual(["environments/dev.yaml: expected at most 1 MiB of settings, got 1.0 MiB; an environment file holds settings, not data"]);
+    expect(await refusal({ "dev.yaml": big })).toEqual([
+      `environments/dev.yaml: expected at most 1 MiB (1048576 bytes) of settings, got ${Buffer.byteLength(big)} bytes; an environment file holds settings, not data`,
+    ]);
   });
 
   test("a YAML alias bomb is one error naming the file and where the aliases start", async () => {
