@@ -7,7 +7,8 @@
 import type { IAppProject, IProjectRole, ISyncWindow } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1";
 import { ApiObject } from "cdk8s";
 import { Construct } from "constructs";
-import { CRON, type SyncWindow } from "../environments/argocd";
+import type { SyncWindow } from "../environments/argocd";
+import { cronProblem, timeZoneProblem } from "../lib/cron";
 import { GO_DURATION, matches } from "../lib/formats";
 import type { ClusterRef } from "./lib/application-template";
 import { assertProps, dnsLabel, exactlyOneCluster, nonEmpty, noGlob, unique, type Problem } from "./lib/checks";
@@ -83,7 +84,10 @@ function checkWindow(w: SyncWindow, i: number): Problem[] {
   const field = `syncWindows[${i}]`;
   return [
     matches(GO_DURATION, w.duration) ? undefined : `'${field}.duration' must be ${GO_DURATION.expected}, got '${w.duration}'`,
-    CRON.test(w.schedule.trim()) ? undefined : `'${field}.schedule' must be a five-field cron schedule, got '${w.schedule}'`,
+    ...[
+      ["schedule", cronProblem(w.schedule, "sync-window")],
+      ["timeZone", timeZoneProblem(w.timeZone)],
+    ].map(([name, problem]) => problem && `'${field}.${name}': ${problem}`),
   ];
 }
 

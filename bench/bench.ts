@@ -29,6 +29,8 @@ interface WorkerLine {
 const ROOT = process.cwd();
 const BIN = join(ROOT, "node_modules/.bin");
 const SIZES = [1, 10, 100, 300];
+/** Extra environment variables in the environment-input case. */
+const KEYS = [0, 1000, 2000, 4000];
 /** The worker bundle, run so that its stack traces name the .ts sources. */
 const WORKER = ["--enable-source-maps", join(__dirname, "worker.js")];
 const median = (xs: number[]) => {
@@ -56,6 +58,15 @@ function repeat(label: string, cmd: string, args: string[], runs: number, before
   );
   console.log(`  ${label.padEnd(58)} ${ms(m)}`);
   return m;
+}
+
+/** `runs` runs of bench/worker.ts with `args`, each in a fresh process: the JSON line it prints, and the wall time. */
+function workerRuns<T>(args: readonly string[], runs: number): (T & { wall: number })[] {
+  return Array.from({ length: runs }, () => {
+    const t0 = performance.now();
+    const line = execFileSync(process.execPath, [...WORKER, ...args], { cwd: ROOT, encoding: "utf8" });
+    return { wall: performance.now() - t0, ...(JSON.parse(line) as T) };
+  });
 }
 
 /** An edit: a new mtime on a source file makes the launcher type-check again. */
@@ -101,11 +112,7 @@ export function main(argv: readonly string[]): void {
   console.log(`  ${"services".padStart(8)} ${"objects".padStart(8)} ${"wall".padStart(9)} ${"in-process".padStart(11)} ${"validate".padStart(9)} ${"max RSS".padStart(9)}`);
   const wall: Record<number, number> = {};
   for (const n of SIZES) {
-    const samples = Array.from({ length: runs }, () => {
-      const t0 = performance.now();
-      const line = execFileSync(process.execPath, [...WORKER, String(n), join(scratch, `gen-${n}`)], { encoding: "utf8" });
-      return { wall: performance.now() - t0, ...(JSON.parse(line) as WorkerLine) };
-    });
+    const samples = workerRuns<WorkerLine>([String(n), join(scratch, `gen-${n}`)], runs);
     wall[n] = median(samples.map((s) => s.wall));
     console.log(
       `  ${String(n).padStart(8)} ${String(samples[0].objects).padStart(8)} ${ms(wall[n])} ${ms(median(samples.map((s) => s.inProcessMs))).padStart(11)} ${ms(median(samples.map((s) => s.validateMs)))} ${median(samples.map((s) => s.maxRssMiB)).toFixed(0).padStart(5)} MiB`,
@@ -114,6 +121,20 @@ export function main(argv: readonly string[]): void {
   const perService = (wall[300] - wall[1]) / (299 * 3);
   console.log(`\n  marginal cost: ${perService.toFixed(2)} ms per service per environment ((wall(300) − wall(1)) / (299 × 3))`);
   console.log(`  ratio wall(300) / wall(1): ${(wall[300] / wall[1]).toFixed(1)}×`);
+
+  console.log("\nEnvironment input (dev environment with N more variables on its API, synth in a fresh process each run):");
+  console.log(`  ${"variables".padStart(9)} ${"wall".padStart(9)} ${"load".padStart(9)} ${"build".padStart(9)} ${"validate".padStart(9)} ${"write".padStart(9)}`);
+  const inProcessOf: Record<number, number> = {};
+  for (const n of KEYS) {
+    const samples = workerRuns<Record<"load" | "build" | "validate" | "write", number>>(["keys", String(n), join(scratch, `keys-${n}`)], runs);
+    const m = (k: "wall" | "load" | "build" | "validate" | "write") => median(samples.map((s) => s[k]));
+    inProcessOf[n] = median(samples.map((s) => s.load + s.build + s.validate + s.write));
+    console.log(`  ${String(n).padStart(9)} ${ms(m("wall"))} ${ms(m("load"))} ${ms(m("build"))} ${ms(m("validate"))} ${ms(m("write"))}`);
+  }
+  const perKey = (n: number) => ((inProcessOf[n]! - inProcessOf[0]!) / n) * 1000;
+  console.log(`\n  cost per variable, in-process: ${KEYS.slice(1).map((n) => `${perKey(n).toFixed(0)} µs at ${n}`).join(", ")} (the same at every size when linear)`);
+  const most = KEYS[KEYS.length - 1]!;
+  console.log(`  ${most} variables add ${((inProcessOf[most]! - inProcessOf[0]!) / 1000).toFixed(2)} s to the in-process synth`);
   rmSync(scratch, { recursive: true, force: true });
 }
 

@@ -5,8 +5,13 @@
  *
  * usage: node worker.js <services> <outDir>
  *        node worker.js phases <outDir>   (the repository's own synth, its phase timings)
+ *        node worker.js keys <N> <root>   (the repository's dev environment with N more variables on its
+ *                                          API, written to <root>/environments and synthesised there)
  */
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { App, Chart } from "cdk8s";
+import { parseDocument } from "yaml";
 import { Api } from "../constructs/api";
 import { stackLabels } from "../constructs/lib/labels";
 import { Namespace } from "../constructs/namespace";
@@ -43,10 +48,25 @@ function build(services: number) {
   return { files: collectFiles(outputs), folders: foldersOf(outputs) };
 }
 
+/** The repository's dev environment with `keys` more plain variables on the reference stack's API. */
+function manyKeys(keys: number): string {
+  const doc = parseDocument(readFileSync(join(process.cwd(), "environments/dev.yaml"), "utf8"));
+  for (let i = 0; i < keys; i++) doc.setIn(["stacks", "web", "api", "env", `BENCH_VARIABLE_${String(i).padStart(5, "0")}`], `value ${i}`);
+  return doc.toString();
+}
+
 async function run(): Promise<void> {
   const outDir = process.argv[3];
   if (process.argv[2] === "phases") {
     const { timings } = await synth({ root: process.cwd(), outDir });
+    process.stdout.write(`${JSON.stringify(timings)}\n`);
+    return;
+  }
+  if (process.argv[2] === "keys") {
+    const [keys, root] = [Number(process.argv[3]), process.argv[4]!];
+    mkdirSync(join(root, "environments"), { recursive: true });
+    writeFileSync(join(root, "environments/dev.yaml"), manyKeys(keys));
+    const { timings } = await synth({ root, outDir: join(root, "dist") });
     process.stdout.write(`${JSON.stringify(timings)}\n`);
     return;
   }

@@ -4,7 +4,7 @@
  */
 import { PropsError } from "../lib/errors";
 import type { Construct } from "constructs";
-import { CRON_EXAMPLE, cronScheduleProblem } from "../lib/cron";
+import { cronProblem, timeZoneProblem } from "../lib/cron";
 import { k8s } from "./lib/k8s";
 import { APP_DEFAULTS, Workload, type ContainerProps, type InitContainerProps } from "./lib/workload";
 
@@ -56,14 +56,17 @@ export class CronJob extends Workload {
   constructor(scope: Construct, id: string, props: CronJobProps) {
     super(scope, id, "CronJob", "last", props, { longRunning: false });
     const me = this.description;
-    const problem = cronScheduleProblem(props.schedule);
-    if (problem) throw new PropsError(`${me}: 'schedule' must be ${CRON_EXAMPLE} (got '${props.schedule}': ${problem})`);
+    const timeZone = props.timeZone ?? DEFAULTS.timeZone;
+    const scheduleProblem = cronProblem(props.schedule, "cronjob");
+    if (scheduleProblem) throw new PropsError(`${me}: 'schedule': ${scheduleProblem}`);
+    const zoneProblem = timeZoneProblem(timeZone);
+    if (zoneProblem) throw new PropsError(`${me}: 'timeZone': ${zoneProblem}`);
     const labels = this.labels(props.image.tag);
     new k8s.KubeCronJob(this, "cronjob", {
       metadata: { name: this.name, labels, ...(props.annotations ? { annotations: { ...props.annotations } } : {}) },
       spec: {
         schedule: props.schedule,
-        timeZone: props.timeZone ?? DEFAULTS.timeZone,
+        timeZone,
         concurrencyPolicy: "Forbid",
         successfulJobsHistoryLimit: 3,
         failedJobsHistoryLimit: 3,

@@ -12,7 +12,7 @@
 import { PropsError } from "../lib/errors";
 import { Chart } from "cdk8s";
 import type { Construct } from "constructs";
-import { CRON_EXAMPLE, cronScheduleProblem } from "../lib/cron";
+import { cronProblem } from "../lib/cron";
 import { DNS_LABEL, matches, S3_BUCKET } from "../lib/formats";
 import { quantityBytes } from "../lib/quantity";
 import { CronJob } from "./cron-job";
@@ -429,8 +429,8 @@ export class Database extends Workload {
     const me = this.description;
     const schedule = backup.schedule ?? DEFAULTS.backup.schedule;
     const keep = backup.keep ?? DEFAULTS.backup.keep;
-    const problem = cronScheduleProblem(schedule);
-    if (problem) throw new PropsError(`${me}: 'backup.schedule' must be ${CRON_EXAMPLE} (got '${schedule}': ${problem})`);
+    const scheduleProblem = cronProblem(schedule, "cronjob");
+    if (scheduleProblem) throw new PropsError(`${me}: 'backup.schedule': ${scheduleProblem}`);
     if (!Number.isInteger(keep) || keep < 1 || keep > MAX_BACKUP_KEEP) {
       throw new PropsError(
         `${me}: 'backup.keep' must be an integer from 1 to ${MAX_BACKUP_KEEP} (got ${keep}); every dump is a full copy on the backup volume, so keep longer history off-site (backup.offsite) under the bucket's lifecycle rules`,

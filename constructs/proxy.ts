@@ -4,6 +4,7 @@
  * exactly the components it routes to, and only the ingress controller may reach the proxy.
  */
 import { PropsError } from "../lib/errors";
+import { DNS_SUBDOMAIN, matches } from "../lib/formats";
 import { Chart } from "cdk8s";
 import type { Construct } from "constructs";
 import { k8s } from "./lib/k8s";
@@ -101,6 +102,10 @@ export class Proxy extends Workload {
     const namespace = Chart.of(this).namespace;
     if (!namespace) throw new PropsError(`${me}: the chart has no namespace; upstream Service names need one`);
     if (props.hosts.length === 0) throw new PropsError(`${me}: 'hosts' is empty; list the public host names`);
+    const names = { "ingress.className": props.ingress.className, "ingress.tlsIssuer.name": props.ingress.tlsIssuer.name };
+    for (const [field, name] of Object.entries(names)) {
+      if (!matches(DNS_SUBDOMAIN, name)) throw new PropsError(`${me}: '${field}' must be ${DNS_SUBDOMAIN.expected} (got '${name}')`);
+    }
 
     const conf = renderProxyConfig({
       generatedFrom: me,

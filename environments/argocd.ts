@@ -11,10 +11,8 @@
  */
 import { z } from "zod";
 import { GO_DURATION } from "../lib/formats";
-import { DnsLabel } from "./schema";
+import { DnsLabel, SyncWindowSchedule, TimeZone } from "./schema";
 
-/** Five-field cron, as Argo CD's sync windows parse it (robfig/cron without descriptors such as @daily). */
-export const CRON = /^(\S+\s+){4}\S+$/;
 // A link name ends an annotation name (`link.argocd.argoproj.io/<name>`, at most 63): short and dashed.
 const LINK_NAME = /^[a-z0-9]([-a-z0-9]{0,38}[a-z0-9])?$/;
 
@@ -112,12 +110,9 @@ export type ResolvedRetry = Retry & { readonly refresh: boolean };
 export const SyncWindow = z
   .object({
     kind: z.enum(["allow", "deny"]).describe("deny blocks syncs while open (a freeze); allow permits them only then."),
-    schedule: z
-      .string()
-      .regex(CRON, { message: "expected a five-field cron schedule such as '0 16 * * 5'" })
-      .describe("When the window opens."),
+    schedule: SyncWindowSchedule.describe("When the window opens."),
     duration: Duration.describe("How long it stays open, e.g. 64h for Friday 16:00 to Monday 08:00."),
-    timeZone: z.string().min(1).default("UTC").describe("IANA time zone of the schedule, e.g. Europe/Berlin."),
+    timeZone: TimeZone.default("UTC").describe("IANA time zone of the schedule, e.g. Europe/Berlin."),
     manualSync: z
       .boolean()
       .default(false)

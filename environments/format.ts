@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { isMap, isPair, isScalar, LineCounter, type Document } from "yaml";
+import { quoted } from "../lib/errors";
 
 export type Path = readonly PropertyKey[];
 
@@ -19,7 +20,7 @@ export function formatPath(path: Path): string {
 export function describeValue(value: unknown): string {
   if (value === undefined) return "nothing";
   if (value === null) return "null";
-  if (typeof value === "string") return `'${value}'`;
+  if (typeof value === "string") return quoted(value);
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "a mapping";
   return String(value);
@@ -102,8 +103,8 @@ function issueMessage(issue: z.core.$ZodIssue): string {
   }
 }
 
-/** `file:line:col` of the node at `path`, or of its nearest ancestor that exists. */
-function locate(doc: Document | undefined, lines: LineCounter | undefined, path: Path): string {
+/** `:line:col` of the node at `path`, or of its nearest ancestor that exists; "" without a document. */
+export function locate(doc: Document | undefined, lines: LineCounter | undefined, path: Path): string {
   if (!doc || !lines) return "";
   for (let depth = path.length; depth >= 0; depth--) {
     const node = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth) as unknown[], true);
@@ -130,22 +131,29 @@ function locateKey(doc: Document | undefined, lines: LineCounter | undefined, pa
   return locate(doc, lines, path);
 }
 
-/** One message per problem, sorted by position so the file reads top to bottom. */
+/** One message per problem, in the order found; at most `max` (each is located by a search of its mapping). */
 export function formatIssues(
   file: string,
   schema: z.ZodType,
   issues: readonly z.core.$ZodIssue[],
   doc?: Document,
   lines?: LineCounter,
+  max = Infinity,
 ): string[] {
   const out: string[] = [];
   for (const issue of issues) {
+    if (out.length >= max) break;
     if (issue.code === "unrecognized_keys") {
       const known = knownKeysAt(schema, issue.path);
-      for (const key of issue.keys) {
+      for (const key of issue.keys.slice(0, max - out.length)) {
         const where = locateKey(doc, lines, issue.path, key);
         out.push(`${file}${where}: ${formatPath([...issue.path, key])}: ${unknownKeyMessage(key, known)}`);
       }
+    } else if (issue.code === "invalid_key") {
+      // A key of a record (an env var name, a link name) in the wrong format: located at the key, in its format's words.
+      const key = String(issue.path.at(-1));
+      const reasons = issue.issues.map((inner) => (inner.code === "custom" ? inner.message : issueMessage({ ...inner, input: undefined } as z.core.$ZodIssue)));
+      out.push(`${file}${locateKey(doc, lines, issue.path.slice(0, -1), key)}: ${formatPath(issue.path)}: ${reasons.join("; ")}, got ${describeValue(key)}`);
     } else {
       out.push(`${file}${locate(doc, lines, issue.path)}: ${formatPath(issue.path)}: ${issueMessage(issue)}`);
     }

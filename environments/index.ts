@@ -3,14 +3,15 @@
  * built from the base sections below and each stack's settings, then checked as a whole: fields that
  * must agree within a file, and files that must agree with each other.
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, join, relative } from "node:path";
 import { z } from "zod";
-import { LineCounter, parseDocument } from "yaml";
-import { ConfigError } from "../lib/errors";
+import { memoryLimitProblem } from "../lib/bounds";
+import { carriesCredentials, ConfigError, quoted } from "../lib/errors";
 import { ArgoCdSettings } from "./argocd";
-import { formatIssues, type Path } from "./format";
+import { formatIssues, formatPath, locate, type Path } from "./format";
 import { Cluster, DnsLabel, Ingress, Policy, SecretStore, StackBase } from "./schema";
+import { readYaml, sizeProblem } from "./yaml";
 
 export { ConfigError } from "../lib/errors";
 export * from "./schema";
@@ -55,6 +56,34 @@ export interface Environment<S extends Record<string, StackSettingsSchema> = Rec
   /** The file, relative to the working directory, for messages. */
   readonly file: string;
   readonly data: EnvironmentData<S>;
+  /** How a message names a field of the file: `environments/prod.yaml:31:5: stacks.web.hosts[0]`. */
+  where(path: Path): string;
+}
+
+/** Problems listed per file: enough to fix a file in one go, never a flood of thousands of lines. */
+const MAX_PROBLEMS = 100;
+
+/**
+ * Namespaces no stack may take. Kubernetes' own hold the control plane's objects; `default` is where anything
+ * applied without a namespace lands. Argo CD's and the ingress controller's (named per environment) are
+ * refused too: a stack's default-deny NetworkPolicy would cut Argo CD off its repository, or the controller
+ * off its clients.
+ */
+export const SYSTEM_NAMESPACES: Readonly<Record<string, string>> = {
+  default: "the namespace of everything applied without one",
+  "kube-node-lease": "Kubernetes' own",
+  "kube-public": "Kubernetes' own",
+  "kube-system": "Kubernetes' own",
+};
+
+/**
+ * What makes two cluster URLs the same cluster: the scheme, the host in lower case, the port (443 when
+ * https:// leaves it out) and the path without trailing slashes. `https://K8S.example.com:443/` and
+ * `https://k8s.example.com` are one cluster.
+ */
+export function clusterIdentity(server: string): string {
+  const url = new URL(server);
+  return `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, "")}`;
 }
 
 const ENV_FILE = /\.ya?ml$/;
@@ -73,43 +102,92 @@ interface FieldProblem {
   readonly message: string;
 }
 
-/** Parses and validates one environment file; throws ConfigError listing every problem found. */
+/** Parses and validates one environment file; throws ConfigError listing every problem found (at most MAX_PROBLEMS). */
 export function parseEnvironment<S extends Record<string, StackSettingsSchema>>(file: string, text: string, stacks?: S): Environment<S> {
   const name = basename(file).replace(ENV_FILE, "");
   const problems: string[] = [];
   if (!DnsLabel.safeParse(name).success) {
-    problems.push(`${file}: file name '${name}' is not a valid environment name: expected a DNS label such as 'staging'`);
+    problems.push(`${file}: file name ${quoted(name)} is not a valid environment name: expected a DNS label such as 'staging'`);
   }
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length) {
-    for (const error of doc.errors) {
-      const { line, col } = lines.linePos(error.pos[0]);
-      problems.push(`${file}:${line}:${col}: YAML syntax error: ${error.message.split("\n")[0]}`);
-    }
-    throw new ConfigError(problems);
+  const limited = (found: readonly string[]) =>
+    found.length <= MAX_PROBLEMS ? found : [...found.slice(0, MAX_PROBLEMS), `${file}: … and ${found.length - MAX_PROBLEMS} more problem(s)`];
+  let yaml;
+  try {
+    yaml = readYaml(file, text);
+  } catch (e) {
+    if (e instanceof ConfigError) throw new ConfigError(limited([...problems, ...e.problems]));
+    throw e;
   }
-  const raw: unknown = doc.toJS() ?? {};
+  const { doc, lines, value } = yaml;
+  const where = (path: Path) => `${file}${locate(doc, lines, path)}: ${formatPath(path)}`;
   const schema = environmentSchema(stacks);
-  const parsed = schema.safeParse(raw, { reportInput: true });
+  const parsed = schema.safeParse(value, { reportInput: true });
   if (!parsed.success) {
-    problems.push(...formatIssues(file, schema, parsed.error.issues, doc, lines));
+    const total = parsed.error.issues.length;
+    problems.push(...formatIssues(file, schema, parsed.error.issues, doc, lines, MAX_PROBLEMS));
+    if (total > MAX_PROBLEMS) problems.push(`${file}: … and ${total - MAX_PROBLEMS} more problem(s)`);
     throw new ConfigError(problems);
   }
   const data = parsed.data as unknown as EnvironmentData<S>;
-  const found = fieldProblems(data as EnvironmentData<Record<string, StackSettingsSchema>>);
-  problems.push(...formatIssues(file, schema, found.map((p) => ({ code: "custom", path: [...p.path], message: p.message, input: undefined })), doc, lines));
-  if (problems.length) throw new ConfigError(problems);
-  return { name, file, data };
+  problems.push(...fieldProblems(data as EnvironmentData<Record<string, StackSettingsSchema>>).map((p) => `${where(p.path)}: ${p.message}`));
+  if (problems.length) throw new ConfigError(limited(problems));
+  return { name, file, data, where };
+}
+
+/** The URL fields of the shared sections, for the checks every URL gets. */
+function urlFields(data: SharedSections): [Path, string][] {
+  return [
+    [["cluster", "server"], data.cluster.server],
+    [["argocd", "repoURL"], data.argocd.repoURL],
+    ...(data.secrets.provider === "vault" ? ([[["secrets", "server"], data.secrets.server]] as [Path, string][]) : []),
+  ];
 }
 
 /**
  * What the schema cannot say field by field: replicas or autoscaling (not both), autoscaling bounds in
- * order, and the environment's policy (image digests, backups) on every stack's settings.
+ * order, a memory limit below its request, the environment's policy (image digests, backups, TLS) on every
+ * stack's settings, namespaces that are not a stack's to take, hosts the issuer cannot certify, and URLs
+ * that carry credentials.
  */
 function fieldProblems(data: EnvironmentData<Record<string, StackSettingsSchema>>): FieldProblem[] {
   const { policy } = data;
   const problems: FieldProblem[] = [];
+  for (const [path, value] of urlFields(data)) {
+    const url = new URL(value);
+    if (carriesCredentials(url)) {
+      problems.push({
+        path,
+        message: `expected a URL without credentials, got ${quoted(value)}: this file is committed; Argo CD, Vault and the cluster take credentials from their own secrets`,
+      });
+    }
+    if (policy.requireImageDigests && url.protocol === "http:") {
+      problems.push({
+        path,
+        message: `expected an https:// URL, got ${quoted(value)}: this environment runs production policy (policy.requireImageDigests), and plain http lets anyone on the path read or change what it carries`,
+      });
+    }
+  }
+  const reserved: Record<string, string> = {
+    ...SYSTEM_NAMESPACES,
+    [data.argocd.namespace]: "Argo CD's (argocd.namespace): a stack's default-deny policy would cut Argo CD off its repository",
+    [data.ingress.controllerNamespace]: "the ingress controller's (ingress.controllerNamespace)",
+  };
+  const { solver } = data.ingress.tlsIssuer;
+  for (const [stack, settings] of Object.entries(data.stacks)) {
+    if (!settings) continue;
+    const why = Object.hasOwn(reserved, settings.namespace) ? reserved[settings.namespace] : undefined;
+    if (why) problems.push({ path: ["stacks", stack, "namespace"], message: `expected a namespace of the stack's own, got '${settings.namespace}', ${why}` });
+    settings.hosts.forEach((host, i) => {
+      if (solver === "http01" && host.startsWith("*.")) {
+        problems.push({
+          path: ["stacks", stack, "hosts", i],
+          message: `expected a host name without '*', got '${host}': the issuer '${data.ingress.tlsIssuer.name}' solves HTTP-01 challenges, which cannot prove a wildcard; use an issuer that solves DNS-01 and say so (ingress.tlsIssuer.solver: dns01)`,
+        });
+      }
+      const first = settings.hosts.indexOf(host);
+      if (first !== i) problems.push({ path: ["stacks", stack, "hosts", i], message: `'${host}' is listed twice (first at hosts[${first}])` });
+    });
+  }
   const visit = (value: unknown, path: Path): void => {
     if (!value || typeof value !== "object") return;
     const node = value as Record<string, unknown>;
@@ -119,6 +197,10 @@ function fieldProblems(data: EnvironmentData<Record<string, StackSettingsSchema>
     const bounds = node.autoscaling as { minReplicas?: number; maxReplicas?: number } | undefined;
     if (bounds?.minReplicas !== undefined && bounds.maxReplicas !== undefined && bounds.minReplicas > bounds.maxReplicas) {
       problems.push({ path: [...path, "autoscaling", "maxReplicas"], message: `expected maxReplicas ≥ minReplicas ${bounds.minReplicas}, got ${bounds.maxReplicas}` });
+    }
+    if (typeof node.memory === "string" && typeof node.memoryLimit === "string") {
+      const message = memoryLimitProblem(node.memory, node.memoryLimit);
+      if (message) problems.push({ path: [...path, "memoryLimit"], message });
     }
     if (policy.requireImageDigests && "repository" in node && "tag" in node && !node.digest) {
       problems.push({
@@ -135,20 +217,34 @@ function fieldProblems(data: EnvironmentData<Record<string, StackSettingsSchema>
   return problems;
 }
 
-/** Two stacks may not share a namespace on one cluster: their default-deny policies and names would collide. */
-function checkNamespaces(envs: readonly Environment[]): string[] {
-  const seen = new Map<string, string>();
+/**
+ * What must hold across files on one cluster (clusters compared by clusterIdentity): no two stacks share a
+ * namespace (their default-deny policies and object names would collide), and no host is served twice (two
+ * Ingresses for one host: the controller picks one, and the certificates fight).
+ */
+function crossFileProblems(envs: readonly Environment[]): string[] {
+  const namespaces = new Map<string, string>();
+  const hosts = new Map<string, string>();
   const problems: string[] = [];
   for (const env of envs) {
+    const cluster = clusterIdentity(env.data.cluster.server);
+    const shown = env.data.cluster.server;
     for (const [stack, settings] of Object.entries(env.data.stacks)) {
       if (!settings) continue;
-      const key = `${env.data.cluster.server} ${settings.namespace}`;
-      const first = seen.get(key);
+      const key = `${cluster} ${settings.namespace}`;
+      const first = namespaces.get(key);
       if (first) {
-        problems.push(
-          `${env.file}: stacks.${stack}.namespace: '${settings.namespace}' is already used by ${first} on cluster ${env.data.cluster.server}; expected a namespace of its own`,
-        );
-      } else seen.set(key, `${env.file} stacks.${stack}`);
+        problems.push(`${env.where(["stacks", stack, "namespace"])}: '${settings.namespace}' is already used by ${first} on cluster ${shown}; expected a namespace of its own`);
+      } else namespaces.set(key, `${env.file} stacks.${stack}`);
+      // A host listed twice in one stack is that stack's own problem (fieldProblems), not a second server.
+      for (const host of new Set(settings.hosts)) {
+        const hostKey = `${cluster} ${host}`;
+        const served = hosts.get(hostKey);
+        if (served) {
+          const at = env.where(["stacks", stack, "hosts", settings.hosts.indexOf(host)]);
+          problems.push(`${at}: '${host}' is already served by ${served} on cluster ${shown}; expected a host of its own`);
+        } else hosts.set(hostKey, `${env.file} stacks.${stack}`);
+      }
     }
   }
   return problems;
@@ -178,6 +274,12 @@ export function loadEnvironments<S extends Record<string, StackSettingsSchema>>(
   for (const name of only ? [...only].sort() : available) {
     const fileName = files.find((f) => f.replace(ENV_FILE, "") === name)!;
     const file = join(rel, fileName);
+    // A huge file is refused before it is read into memory.
+    const tooBig = sizeProblem(file, statSync(join(dir, fileName)).size);
+    if (tooBig) {
+      problems.push(tooBig);
+      continue;
+    }
     try {
       envs.push(parseEnvironment(file, readFileSync(join(dir, fileName), "utf8"), stacks));
     } catch (e) {
@@ -185,7 +287,7 @@ export function loadEnvironments<S extends Record<string, StackSettingsSchema>>(
       else throw e;
     }
   }
-  problems.push(...checkNamespaces(envs as readonly Environment[]));
+  problems.push(...crossFileProblems(envs as readonly Environment[]));
   if (problems.length) throw new ConfigError(problems);
   return envs;
 }

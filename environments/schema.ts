@@ -7,8 +7,10 @@
  * objects (no refinements), so a stack can `.extend()` them; checks across fields (replicas or autoscaling,
  * not both) run on the parsed file, in environments/index.ts.
  */
+import { isIP } from "node:net";
 import { z } from "zod";
-import { CRON_EXAMPLE, CRON_SCHEDULE, cronScheduleProblem } from "../lib/cron";
+import { cpuRequestProblem, memoryProblem, REPLICAS, volumeSizeProblem } from "../lib/bounds";
+import { CRON_SHAPE, cronProblem, timeZoneProblem, type CronReader } from "../lib/cron";
 import {
   DNS_LABEL,
   DNS_SUBDOMAIN,
@@ -18,6 +20,7 @@ import {
   IMAGE_REPOSITORY,
   IMAGE_TAG,
   QUANTITY,
+  VAULT_PATH,
   type Format,
 } from "../lib/formats";
 
@@ -29,16 +32,42 @@ export function formatted(format: Format): z.ZodString {
 
 export const DnsLabel = formatted(DNS_LABEL);
 export const DnsSubdomain = formatted(DNS_SUBDOMAIN);
-export const Quantity = formatted(QUANTITY);
-export const Hostname = formatted(HOSTNAME);
-/** A schedule Kubernetes accepts and that runs (`0 0 31 2 *` parses, but never runs): see lib/cron.ts. */
-export const CronSchedule = z
-  .string()
-  .regex(CRON_SCHEDULE, { message: `expected ${CRON_EXAMPLE}` })
-  .superRefine((schedule, ctx) => {
-    const problem = CRON_SCHEDULE.test(schedule) ? cronScheduleProblem(schedule) : undefined;
-    if (problem) ctx.addIssue({ code: "custom", message: `expected ${CRON_EXAMPLE}, got '${schedule}': ${problem}` });
-  });
+/** A quantity as Kubernetes reads it: a string such as 250m or 512Mi, or a bare number (`cpu: 1`), kept as its string. */
+export const Quantity = z.union([formatted(QUANTITY), z.number().transform(String)]).pipe(formatted(QUANTITY));
+export const VaultPath = formatted(VAULT_PATH);
+
+/**
+ * A check reporting what `problem` finds in a string as the field's message. Non-fatal, as a failed regex is:
+ * inside a union (`backup: {…} or false`) zod then reports this message, not "no shape matched".
+ */
+function problemCheck(problem: (value: string) => string | undefined) {
+  return (ctx: z.core.ParsePayload<string>) => {
+    const message = problem(ctx.value);
+    if (message) ctx.issues.push({ code: "custom", message, input: ctx.value, continue: true });
+  };
+}
+const checked = (problem: (value: string) => string | undefined) => z.string().check(problemCheck(problem));
+
+const schedule = (reader: CronReader) => checked((value) => cronProblem(value, reader)).meta({ pattern: CRON_SHAPE[reader] });
+/** When a Kubernetes CronJob runs: five cron fields or a macro such as @daily, that fires. */
+export const CronSchedule = schedule("cronjob");
+/** When an Argo CD sync window opens: five cron fields (no macros), that fire. */
+export const SyncWindowSchedule = schedule("sync-window");
+/** An IANA time zone Kubernetes and Argo CD resolve, spelt as the database spells it. */
+export const TimeZone = checked(timeZoneProblem);
+
+/** A quantity within its sane range (lib/bounds.ts says why each bound is where it is). */
+const bounded = (problem: (quantity: string) => string | undefined) => Quantity.check(problemCheck(problem));
+export const CpuRequest = bounded(cpuRequestProblem);
+export const MemorySize = bounded(memoryProblem);
+export const VolumeSize = bounded(volumeSizeProblem);
+/** Pods of one workload. */
+export const PodCount = z.number().int().min(REPLICAS.min).max(REPLICAS.max);
+
+/** A public host name an Ingress serves; never an IP address, which an Ingress rule refuses. */
+export const Hostname = formatted(HOSTNAME).check(
+  problemCheck((host) => (isIP(host) ? `expected a DNS host name such as app.example.com, got '${host}' (an IP address: Ingress rules take DNS names only)` : undefined)),
+);
 
 export const ImageRef = z
   .object({
@@ -52,17 +81,17 @@ export type ImageRef = z.infer<typeof ImageRef>;
 
 export const Resources = z
   .object({
-    cpu: Quantity.describe("CPU request. No CPU limit is set: throttling hurts latency more than it protects."),
-    memory: Quantity.describe("Memory request; also the limit unless memoryLimit is set."),
-    memoryLimit: Quantity.optional().describe("Memory limit. @default the memory request"),
+    cpu: CpuRequest.describe("CPU request. No CPU limit is set: throttling hurts latency more than it protects."),
+    memory: MemorySize.describe("Memory request; also the limit unless memoryLimit is set."),
+    memoryLimit: MemorySize.optional().describe("Memory limit, at least the request. @default the memory request"),
   })
   .strict();
 export type Resources = z.infer<typeof Resources>;
 
 export const Autoscaling = z
   .object({
-    minReplicas: z.number().int().min(1),
-    maxReplicas: z.number().int().min(1),
+    minReplicas: PodCount,
+    maxReplicas: PodCount,
     targetCPUUtilizationPercentage: z.number().int().min(1).max(100).optional().describe("@default 75"),
   })
   .strict();
@@ -70,7 +99,7 @@ export type Autoscaling = z.infer<typeof Autoscaling>;
 
 export const Storage = z
   .object({
-    size: Quantity.describe("Size of the volume."),
+    size: VolumeSize.describe("Size of the volume."),
     storageClassName: DnsSubdomain.optional().describe("Storage class. @default the cluster's default class"),
   })
   .strict();
@@ -78,7 +107,7 @@ export type Storage = z.infer<typeof Storage>;
 
 /** Replicas or autoscaling bounds for a stateless workload; never both (checked on the parsed file). */
 export const Scaling = {
-  replicas: z.number().int().min(1).optional().describe("Fixed replica count. @default 1"),
+  replicas: PodCount.optional().describe("Fixed replica count. @default 1"),
   autoscaling: Autoscaling.optional().describe("HPA bounds; when set, the Deployment carries no replicas field."),
 };
 
@@ -99,9 +128,9 @@ export const RateLimit = z
 export const StackSecrets = z
   .object({
     role: z.string().min(1).optional().describe("Vault Kubernetes-auth role the stack's store logs in with. @default <stack>-<env>"),
-    keyPrefix: z.string().min(1).optional().describe("Folder of the stack's secrets under the KV mount. @default <env>/<stack>"),
-    path: z.string().min(1).optional().describe("KV v2 mount. @default the environment's secrets.path"),
-    authMountPath: z.string().min(1).optional().describe("Mount of Vault's Kubernetes auth. @default the environment's secrets.authMountPath"),
+    keyPrefix: VaultPath.optional().describe("Folder of the stack's secrets under the KV mount. @default <env>/<stack>"),
+    path: VaultPath.optional().describe("KV v2 mount. @default the environment's secrets.path"),
+    authMountPath: VaultPath.optional().describe("Mount of Vault's Kubernetes auth. @default the environment's secrets.authMountPath"),
     rotation: z
       .number()
       .int()
@@ -139,8 +168,8 @@ export const SecretStore = z.discriminatedUnion("provider", [
     .object({
       provider: z.literal("vault"),
       server: z.url({ message: "expected the Vault URL, e.g. https://vault.example.com" }),
-      path: z.string().min(1).default("secret").describe("KV v2 mount path."),
-      authMountPath: z.string().min(1).default("kubernetes"),
+      path: VaultPath.default("secret").describe("KV v2 mount path."),
+      authMountPath: VaultPath.default("kubernetes"),
     })
     .strict()
     .describe("Vault, through a SecretStore per stack that logs in with the stack's own role (<stack>-<env> by default)."),
@@ -165,7 +194,16 @@ export const Ingress = z
       "Namespace of the ingress controller pods, the only source allowed to reach the proxy (kube-system for k3s's Traefik).",
     ),
     tlsIssuer: z
-      .object({ kind: z.enum(["ClusterIssuer", "Issuer"]).default("ClusterIssuer"), name: DnsSubdomain })
+      .object({
+        kind: z.enum(["ClusterIssuer", "Issuer"]).default("ClusterIssuer"),
+        name: DnsSubdomain,
+        solver: z
+          .enum(["http01", "dns01", "none"])
+          .default("http01")
+          .describe(
+            "How the issuer proves a host is ours: http01 (ACME over the host itself; no wildcard hosts), dns01 (ACME through a DNS record; wildcards too) or none (a CA or Vault issuer, no challenge).",
+          ),
+      })
       .strict(),
   })
   .strict();

@@ -1,67 +1,157 @@
 /**
- * Cron schedules, read by a real cron parser (croner) with the rules of the programs that run them. Pure,
- * shared by the environment schema, the constructs and the validation gate.
+ * Cron schedules and the time zones they are read in, checked as the programs that run them read them, so
+ * the environment schema, the constructs and the validation gate refuse exactly what those would:
+ *
+ * - Kubernetes CronJobs: robfig/cron's standard parser (five fields, or a macro such as @daily), and a
+ *   `timeZone` Go's time.LoadLocation knows, never `Local`
+ *   (kubernetes/pkg/apis/batch/validation/validation.go: validateScheduleFormat, validateTimeZone).
+ * - Argo CD sync windows: the same parser without macros (SyncWindow.Validate in
+ *   argo-cd/pkg/apis/application/v1alpha1/types.go). An unknown time zone there is no error: Argo CD logs a
+ *   warning and reads the schedule in UTC, so a freeze would open at the wrong hour.
+ *
+ * croner parses and does the calendar; on top of it this refuses what croner accepts but robfig/cron does not
+ * (Quartz's `L`, `W` and `#`, a day-of-week of 7) and schedules that match no date at all (`0 0 31 2 *`),
+ * which both programs accept and then never run.
  */
 import { Cron } from "croner";
+import { quoted } from "./errors";
 
-/** A CronJob schedule's shape as Kubernetes accepts it: five fields, or one of its macros. */
-export const CRON_SCHEDULE = /^(@(yearly|annually|monthly|weekly|daily|midnight|hourly)|(\S+\s+){4}\S+)$/;
+/** Who reads the schedule: a Kubernetes CronJob (macros allowed) or an Argo CD sync window (five fields only). */
+export type CronReader = "cronjob" | "sync-window";
 
-/** What every message about a schedule offers instead. */
-export const CRON_EXAMPLE = "a cron schedule such as '0 3 * * *' or @daily";
+const EXPECTED: Record<CronReader, string> = {
+  cronjob: "a cron schedule such as '0 3 * * *' or @daily",
+  "sync-window": "a five-field cron schedule such as '0 16 * * 5'",
+};
 
-const FIELDS = ["minute", "hour", "day-of-month", "month", "day-of-week"] as const;
+/** The shape of a schedule, for editors' JSON Schema only (a hint as they type): cronProblem decides. */
+export const CRON_SHAPE: Record<CronReader, string> = {
+  cronjob: "^\\s*(@[a-zA-Z]+|(\\S+\\s+){4}\\S+)\\s*$",
+  "sync-window": "^\\s*(\\S+\\s+){4}\\S+\\s*$",
+};
+
+/** robfig/cron's descriptors that name a schedule (its `@every <duration>` is not cron, and not offered). */
+const MACROS = ["@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"];
+
+/** The five fields in order, with the values robfig/cron accepts in each (names in any case). */
+const FIELDS = [
+  { name: "minute", max: 59, range: "0-59" },
+  { name: "hour", max: 23, range: "0-23" },
+  { name: "day-of-month", max: 31, range: "1-31" },
+  { name: "month", max: 12, range: "1-12 or JAN-DEC" },
+  { name: "day-of-week", max: 6, range: "0-6 or SUN-SAT" },
+] as const;
+
+/**
+ * One item of a field's comma-separated list as robfig/cron reads it: `*` or `?` (any), a value, or a range,
+ * each optionally stepped by `/n` (`1-5/2`; `5/15` is "from 5, every 15"). Values are numbers or three-letter
+ * names; anything else (`L`, `15W`, `5#2`) is Quartz syntax robfig/cron refuses.
+ */
+const ITEM = /^(?:[*?]|([0-9]+|[a-z]{3})(?:-([0-9]+|[a-z]{3}))?)(?:\/[0-9]+)?$/i;
+
+/**
+ * How croner reads what robfig/cron reads: five fields, a day-of-month and a day-of-week both restricted match
+ * either day (Vixie cron's OR), and `5/15` as "from 5, every 15".
+ */
+const CRONER_OPTIONS = { mode: "5-part", domAndDow: false, sloppyRanges: true, paused: true } as const;
+
+/** robfig/cron's `?` is `*`; croner would read it as "the current minute" in the time fields. */
+const forCroner = (schedule: string) =>
+  schedule
+    .trim()
+    .split(/\s+/)
+    .map((field) => (field === "?" ? "*" : field))
+    .join(" ");
 
 /**
  * A five-field cron schedule read in an IANA time zone, as Argo CD's sync windows (robfig/cron) and
  * Kubernetes CronJobs read it: a day-of-month and a day-of-week both restricted match either (Vixie cron's
- * OR). croner does the calendar and time-zone work, daylight-saving changes included. Throws croner's
- * message when the schedule is not five valid fields; an unknown time zone throws on first evaluation.
+ * OR). croner does the calendar and time-zone work, daylight-saving changes included. Check the schedule and
+ * zone first (cronProblem, timeZoneProblem): this throws croner's message on what they refuse.
  */
 export function cronSchedule(schedule: string, timeZone: string): Cron {
-  return new Cron(schedule, { timezone: timeZone, mode: "5-part", domAndDow: false });
+  return new Cron(forCroner(schedule), { ...CRONER_OPTIONS, timezone: timeZone });
+}
+
+/** Why one field is not what robfig/cron accepts, or undefined when it is. */
+function fieldProblem(text: string, index: number): string | undefined {
+  const field = FIELDS[index]!;
+  const invalid = `${field.name} '${text}' is invalid: expected ${field.range}`;
+  for (const item of text.split(",")) {
+    const m = ITEM.exec(item);
+    if (!m) return invalid;
+    // croner reads a day-of-week of 7 as Sunday; robfig/cron, and so the API server, refuses it.
+    const numbers = [m[1], m[2]].filter((v) => v !== undefined && /^[0-9]+$/.test(v)).map(Number);
+    if (numbers.some((n) => n > field.max)) return invalid;
+  }
+  // The field alone, every other one `*`: croner's verdict on ranges, steps and names is about this field only.
+  const alone = FIELDS.map((_, i) => (i === index ? text : "*")).join(" ");
+  try {
+    new Cron(forCroner(alone), CRONER_OPTIONS);
+  } catch (e) {
+    if (e instanceof TypeError || e instanceof RangeError) return invalid;
+    throw e;
+  }
+  return undefined;
 }
 
 /**
- * Why the Kubernetes CronJob controller would refuse `schedule`, or would never run it; undefined for a
- * schedule that runs. Kubernetes reads schedules with robfig/cron v3 (`cron.ParseStandard`): five fields or
- * a macro, `*`, `?`, lists, ranges, steps and three-letter names, day-of-week 0–6, and a day-of-month and a
- * day-of-week both restricted match either. croner reads the same and more (`L`, `W`, `#`, day-of-week 7),
- * so those are refused first; croner then parses the fields and searches the calendar for a first run:
- * `0 0 31 2 *` (31 February) parses, but has none.
+ * Why `schedule` would be refused, or never run, where `reader` reads it, in a few words (`minute '99' is
+ * invalid: expected 0-59`); undefined for a schedule that fires. For a whole message, see cronProblem.
  */
-export function cronScheduleProblem(schedule: string): string | undefined {
-  if (!CRON_SCHEDULE.test(schedule)) return "expected five fields (minute hour day-of-month month day-of-week) or a macro such as @daily";
-  if (!schedule.startsWith("@")) {
-    const fields = schedule.trim().split(/\s+/);
-    for (const [i, field] of fields.entries()) {
-      const extension = /[LW#]/i.exec(field.replace(/[a-z]+/gi, (word) => (NAMES.has(word.toLowerCase()) ? "0" : word)));
-      if (extension) return `${FIELDS[i]} '${field}' uses '${extension[0]}', which Kubernetes' cron does not read`;
-    }
-    if (/(^|[,-])7($|[,/-])/.test(fields[4]!)) return `day-of-week '${fields[4]}' is outside 0–6 (Sunday is 0 or SUN)`;
+export function cronScheduleProblem(schedule: string, reader: CronReader = "cronjob"): string | undefined {
+  const text = schedule.trim();
+  if (/^(CRON_)?TZ=/.test(text)) return reader === "cronjob" ? "a time zone goes in timeZone, not in the schedule" : "a time zone goes in timeZone";
+  if (text.startsWith("@")) {
+    if (reader === "sync-window") return "Argo CD sync windows take no macros";
+    return MACROS.includes(text.toLowerCase()) ? undefined : `the macros are ${MACROS.join(", ")}`;
   }
-  let cron: Cron;
-  try {
-    cron = new Cron(schedule, { timezone: "Etc/UTC", mode: "5-part", domAndDow: false, sloppyRanges: true, paused: true });
-  } catch (e) {
-    if (!(e instanceof Error)) throw e;
-    const range = /^CronPattern: Invalid value for (\w+):/.exec(e.message);
-    const field = range && RANGES[range[1]!];
-    if (!field) return e.message.replace(/^CronPattern: /, "");
-    const i = FIELDS.indexOf(field.name);
-    return `${field.name} '${schedule.trim().split(/\s+/)[i]}' is outside ${field.range}`;
+  const fields = text.split(/\s+/);
+  if (fields.length !== FIELDS.length) return `${fields.length} field(s); a schedule has five: ${FIELDS.map((f) => f.name).join(" ")}`;
+  for (const [i, field] of fields.entries()) {
+    const problem = fieldProblem(field, i);
+    if (problem) return problem;
   }
-  // From a fixed instant, so the answer never depends on the clock; 29 February comes within four years.
-  return cron.nextRun(new Date(Date.UTC(2000, 0, 1))) ? undefined : "it never runs: no date matches its day-of-month and month";
+  // From a fixed instant, so the answer never depends on the clock; a 29 February comes within eight years.
+  if (cronSchedule(text, "UTC").nextRun(NEVER_BEFORE) === null) return "it never runs: no date matches its day-of-month and month";
+  return undefined;
 }
 
-/** croner's names of the fields it range-checks (its days and months count from 0), and the ranges robfig/cron reads. */
-const RANGES: Record<string, { name: (typeof FIELDS)[number]; range: string }> = {
-  minute: { name: "minute", range: "0–59" },
-  hour: { name: "hour", range: "0–23" },
-  day: { name: "day-of-month", range: "1–31" },
-  month: { name: "month", range: "1–12" },
-};
+/** Where the search for a schedule's first run starts. */
+const NEVER_BEFORE = new Date(Date.UTC(2000, 0, 1));
 
-/** Month and weekday names robfig/cron reads (case-insensitive). */
-const NAMES = new Set(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec", "sun", "mon", "tue", "wed", "thu", "fri", "sat"]);
+/** Why `schedule` would be refused, or never run, where `reader` reads it, as a message: `expected …, got '…' (why)`. */
+export function cronProblem(schedule: string, reader: CronReader): string | undefined {
+  const problem = cronScheduleProblem(schedule, reader);
+  return problem && `expected ${EXPECTED[reader]}, got ${quoted(schedule)} (${problem})`;
+}
+
+/** What every time-zone message offers. */
+const ZONE_EXPECTED = "an IANA time zone such as Europe/Berlin or UTC";
+
+/** The zones Intl lists, by their lower-case spelling, to tell a misspelt case from an unknown zone. */
+let listed: Map<string, string> | undefined;
+
+/**
+ * Why `zone` is not a time zone Kubernetes and Argo CD resolve, or undefined when it is. The zone list is
+ * Intl's (ICU's copy of the IANA database), not a pattern: a zone Intl does not know is refused, and so is
+ * `Local` (the controller's own zone) and a UTC offset such as `+01:00` (not a zone name). Names are
+ * case-sensitive, as Go's time.LoadLocation reads them from files: `europe/berlin` is refused, naming
+ * `Europe/Berlin`. An alias (`US/Eastern`, `Etc/UTC`) is accepted, as Go accepts it; ICU resolves an alias
+ * to its zone (Node 20 to 24), so the case of an alias is not checked.
+ */
+export function timeZoneProblem(zone: string): string | undefined {
+  const unknown = `expected ${ZONE_EXPECTED}, got ${quoted(zone)}`;
+  let resolved: string;
+  try {
+    resolved = new Intl.DateTimeFormat("en-US", { timeZone: zone }).resolvedOptions().timeZone;
+  } catch (e) {
+    if (e instanceof RangeError) return unknown;
+    throw e;
+  }
+  if (/^[+-]/.test(resolved)) return unknown;
+  listed ??= new Map(Intl.supportedValuesOf("timeZone").map((z) => [z.toLowerCase(), z]));
+  const spelling = listed.get(zone.toLowerCase()) ?? (resolved.toLowerCase() === zone.toLowerCase() ? resolved : zone);
+  if (spelling !== zone) return `expected '${spelling}' (time zone names are case-sensitive), got ${quoted(zone)}`;
+  return undefined;
+}

@@ -84,6 +84,15 @@ export const GO_DURATION: Format = {
   expected: "a duration such as 30s, 5m or 1h30m",
 };
 
+/**
+ * A path in Vault (a KV mount, a key prefix, an auth mount): names joined by single `/`. No `.` or `..` name:
+ * a prefix such as `staging/../prod/shop` would give one environment's role the keys of another.
+ */
+export const VAULT_PATH: Format = {
+  pattern: /^(?!(.*\/)?\.\.?(\/|$))[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/,
+  expected: "a Vault path such as secret or prod/shop (names of letters, digits, '-', '_' and '.' joined by '/', none of them '.' or '..')",
+};
+
 /** A size as nginx reads it (client_max_body_size…): digits, optionally followed by k, m or g. */
 export const NGINX_SIZE: Format = {
   pattern: /^[0-9]+[kmg]?$/,

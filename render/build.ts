@@ -13,7 +13,7 @@ import { HIGH_AVAILABILITY_CONTEXT } from "../constructs/lib/scaling";
 import { Namespace } from "../constructs/namespace";
 import { SecretStore, type VaultStore } from "../constructs/secret-store";
 import { ConfigError, type Environment, type SharedSections, type StackBase } from "../environments";
-import { PropsError } from "../lib/errors";
+import { PropsError, type PropLocation } from "../lib/errors";
 import { byCodePoint } from "../lib/order";
 import type { StackContext, StackDefinition } from "../stacks/lib/define";
 import type { Output } from "./files";
@@ -38,6 +38,26 @@ function secretStore(scope: Construct, env: SharedSections & { name: string }, s
     role: own.role ?? `${stack}-${env.name}`,
   };
   return new SecretStore(scope, "secret-store", { source, keyPrefix: own.keyPrefix ?? `${env.name}/${stack}`, rotation });
+}
+
+/**
+ * Where a construct's prop came from in the environment file: `environments/dev.yaml:18:9:
+ * stacks.web.api.env.DATABASE_URL`, found as the one place in the stack's settings where a key named after
+ * the component holds the prop's path. A stack that names its settings otherwise gets the stack's field.
+ */
+function propsWhere(env: Environment, stack: string, settings: StackBase, prop: PropLocation | undefined): string {
+  const found: (readonly PropertyKey[])[] = [];
+  const has = (value: unknown, path: readonly PropertyKey[]): boolean =>
+    path.length === 0 || (!!value && typeof value === "object" && Object.hasOwn(value, path[0]!) && has((value as Record<PropertyKey, unknown>)[path[0]!], path.slice(1)));
+  const search = (value: unknown, path: readonly PropertyKey[]): void => {
+    if (!prop || !value || typeof value !== "object") return;
+    for (const [key, child] of Object.entries(value)) {
+      if (key === prop.component && has(child, prop.path)) found.push([...path, key, ...prop.path]);
+      search(child, [...path, key]);
+    }
+  };
+  search(settings, ["stacks", stack]);
+  return found.length === 1 ? env.where(found[0]!) : `${env.file}: stacks.${stack}`;
 }
 
 export function buildStacks(app: App, environments: readonly Environment[], stacks: ReadonlyMap<string, StackDefinition>): StackChart[] {
@@ -77,7 +97,7 @@ export function buildStacks(app: App, environments: readonly Environment[], stac
         applySyncWaves(chart);
       } catch (e) {
         if (e instanceof ConfigError) problems.push(...e.problems.map((p) => `${env.file}: stacks.${stack}: ${p}`));
-        else if (e instanceof PropsError) problems.push(`${env.file}: stacks.${stack}: ${e.message}`);
+        else if (e instanceof PropsError) problems.push(`${propsWhere(env, stack, base, e.prop)}: ${e.message}`);
         else throw e;
         continue;
       }

@@ -35,22 +35,36 @@ export function isSecretKeyRef(value: EnvValue): value is SecretKeyRef {
 }
 
 export class EnvironmentVariables {
-  private readonly values = new Map<string, { value: EnvValue; from: string }>();
+  private readonly values = new Map<string, { value: EnvValue; from: string; prop?: readonly string[] }>();
 
-  /** @param owner the construct, for messages, e.g. `Api 'api'` */
-  constructor(readonly owner: string) {}
+  /**
+   * @param owner the construct, for messages, e.g. `Api 'api'`
+   * @param component its name, so an error can point at the user's value (see PropsError)
+   */
+  constructor(
+    readonly owner: string,
+    private readonly component?: string,
+  ) {}
 
-  /** Adds every variable of `env`; `from` says where they come from, e.g. `its env` or `its connection to Database 'database'`. */
-  add(env: Env, from: string): void {
+  /**
+   * Adds every variable of `env`; `from` says where they come from, e.g. `its env` or `its connection to
+   * Database 'database'`, and `prop` which of the component's props holds them when a user set them (`["env"]`).
+   */
+  add(env: Env, from: string, prop?: readonly string[]): void {
     for (const [name, value] of Object.entries(env)) {
+      const at = prop && this.component !== undefined ? { component: this.component, path: [...prop, name] } : undefined;
       if (!matches(ENV_VAR_NAME, name)) {
-        throw new PropsError(`${this.owner}: '${name}' (${from}) is not a valid name: expected ${ENV_VAR_NAME.expected}`);
+        throw new PropsError(`${this.owner}: '${name}' (${from}) is not a valid name: expected ${ENV_VAR_NAME.expected}`, at);
       }
       const seen = this.values.get(name);
       if (seen) {
-        throw new PropsError(`${this.owner}: '${name}' is set both by ${seen.from} and by ${from}; keep one (a connection's variables can be renamed with its envPrefix)`);
+        const user = seen.prop && this.component !== undefined ? { component: this.component, path: seen.prop } : at;
+        throw new PropsError(
+          `${this.owner}: '${name}' is set both by ${seen.from} and by ${from}; keep one (a connection's variables can be renamed with its envPrefix)`,
+          user,
+        );
       }
-      this.values.set(name, { value, from });
+      this.values.set(name, { value, from, ...(at ? { prop: at.path.map(String) } : {}) });
     }
   }
 

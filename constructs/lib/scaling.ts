@@ -1,4 +1,5 @@
 /** Replica counts, autoscaling and disruption budgets for stateless workloads. */
+import { replicasProblem } from "../../lib/bounds";
 import { PropsError } from "../../lib/errors";
 import { ApiObject } from "cdk8s";
 import { k8s } from "./k8s";
@@ -53,15 +54,14 @@ export function checkScaling(owner: string, props: ScalingProps): void {
   if (replicas !== undefined && autoscaling) {
     throw new PropsError(`${owner}: set either 'replicas' or 'autoscaling', not both (got replicas ${replicas} and autoscaling)`);
   }
-  if (replicas !== undefined && (!Number.isInteger(replicas) || replicas < 1)) {
-    throw new PropsError(`${owner}: 'replicas' must be an integer ≥ 1 (got ${replicas})`);
+  const counts = { replicas, "autoscaling.minReplicas": autoscaling?.minReplicas, "autoscaling.maxReplicas": autoscaling?.maxReplicas };
+  for (const [field, count] of Object.entries(counts)) {
+    const problem = count === undefined ? undefined : replicasProblem(count);
+    if (problem) throw new PropsError(`${owner}: '${field}': ${problem}`);
   }
   if (autoscaling) {
     const { minReplicas, maxReplicas } = autoscaling;
-    if (!Number.isInteger(minReplicas) || minReplicas < 1) {
-      throw new PropsError(`${owner}: 'autoscaling.minReplicas' must be an integer ≥ 1 (got ${minReplicas})`);
-    }
-    if (!Number.isInteger(maxReplicas) || maxReplicas < minReplicas) {
+    if (maxReplicas < minReplicas) {
       throw new PropsError(`${owner}: 'autoscaling.maxReplicas' must be an integer ≥ minReplicas ${minReplicas} (got ${maxReplicas})`);
     }
   }

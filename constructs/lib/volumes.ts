@@ -3,7 +3,8 @@
  * standalone claim several workloads share, and what a container mounts by path.
  */
 import { PropsError } from "../../lib/errors";
-import { QUANTITY, matches } from "../../lib/formats";
+import { volumeSizeProblem } from "../../lib/bounds";
+import { DNS_SUBDOMAIN, QUANTITY, matches } from "../../lib/formats";
 import { k8s } from "./k8s";
 import { scratchVolumeName } from "./pod";
 import type { Role } from "./roles";
@@ -20,10 +21,15 @@ export interface VolumeSize {
   readonly storageClassName?: string;
 }
 
-/** Throws, naming `owner` and `field`, unless `v.size` is a Kubernetes quantity. */
+/** Throws, naming `owner` and `field`, unless `v.size` is a sane volume size and its class a name Kubernetes accepts. */
 export function checkVolumeSize(owner: string, field: string, v: VolumeSize): void {
   if (!matches(QUANTITY, v.size)) {
     throw new PropsError(`${owner}: '${field}.size' must be ${QUANTITY.expected} (got '${v.size}')`);
+  }
+  const problem = volumeSizeProblem(v.size);
+  if (problem) throw new PropsError(`${owner}: '${field}.size': ${problem}`);
+  if (v.storageClassName !== undefined && !matches(DNS_SUBDOMAIN, v.storageClassName)) {
+    throw new PropsError(`${owner}: '${field}.storageClassName' must be ${DNS_SUBDOMAIN.expected} (got '${v.storageClassName}')`);
   }
 }
 

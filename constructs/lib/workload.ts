@@ -13,6 +13,7 @@ import { createHash } from "node:crypto";
 import { Lazy } from "cdk8s";
 import type { Construct } from "constructs";
 import { byCodePoint } from "../../lib/order";
+import { resourceProblems } from "../../lib/bounds";
 import { cpuMillis, quantityBytes } from "../../lib/quantity";
 import { Component, serviceAccount, type Connectable, type ConnectOptions } from "./component";
 import { EnvironmentVariables, envPrefixOf, type Env } from "./env";
@@ -207,14 +208,18 @@ export abstract class Workload extends Component {
       this.envOwner = envOwner;
       envOwner.companions.push(this);
     } else {
-      this.env = new EnvironmentVariables(me);
-      this.env.add(props.env ?? {}, "its env");
+      this.env = new EnvironmentVariables(me, this.name);
+      this.env.add(props.env ?? {}, "its env", ["env"]);
     }
     this.writablePaths = props.writablePaths ?? preset.writablePaths ?? APP_DEFAULTS.writablePaths;
     this.volumes = [];
     this.volumeMounts = [];
     for (const [path, mount] of Object.entries(props.volumes ?? {})) this.addVolume(path, mount);
     const resources = props.resources ?? preset.resources ?? APP_DEFAULTS.resources;
+    for (const [field, r] of [["resources", resources], ...(props.initContainers ?? []).map((i, n) => [`initContainers[${n}].resources`, i.resources] as const)] as const) {
+      const [problem] = r ? resourceProblems(r) : [];
+      if (problem) throw new PropsError(`${me}: '${field}.${problem.field}': ${problem.message}`);
+    }
     this.resources = resources;
     const probe = props.probe ?? preset.probe;
     const command = props.command ?? preset.command;

@@ -120,7 +120,7 @@ describe("StackProject", () => {
         "StackProject 'web': 'destinations[3]' needs exactly one of server or name, got neither",
         "StackProject 'web': 'namespacedKinds' needs at least one entry, got none",
         "StackProject 'web': 'syncWindows[0].duration' must be a duration such as 30s, 5m or 1h30m, got '2 days'",
-        "StackProject 'web': 'syncWindows[0].schedule' must be a five-field cron schedule, got 'every friday'",
+        "StackProject 'web': 'syncWindows[0].schedule': expected a five-field cron schedule such as '0 16 * * 5', got 'every friday' (2 field(s); a schedule has five: minute hour day-of-month month day-of-week)",
         "StackProject 'web': 'roles[0].name' must be a DNS label (lower-case letters, digits and '-', at most 63), got 'Prod Team'",
       ].join("\n"),
     );

@@ -273,7 +273,7 @@ describe("Api", () => {
         { replicas: 2, autoscaling: { minReplicas: 2, maxReplicas: 4 } },
         "Api 'api': set either 'replicas' or 'autoscaling', not both (got replicas 2 and autoscaling)",
       ],
-      ["zero replicas", { replicas: 0 }, "Api 'api': 'replicas' must be an integer ≥ 1 (got 0)"],
+      ["zero replicas", { replicas: 0 }, "Api 'api': 'replicas': expected a pod count from 1 to 1000, got 0"],
       [
         "an autoscaling minimum above the maximum",
         { autoscaling: { minReplicas: 5, maxReplicas: 3 } },

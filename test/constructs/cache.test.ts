@@ -241,7 +241,7 @@ describe("Cache", () => {
       ],
       [
         "maxmemory measured against the memory limit, not the request",
-        { maxmemory: "200mb", resources: { cpu: "50m", memory: "512Mi", memoryLimit: "200Mi" } },
+        { maxmemory: "200mb", resources: { cpu: "50m", memory: "128Mi", memoryLimit: "200Mi" } },
         "Cache 'cache': 'maxmemory' 200mb must stay below 90% of the memory limit 200Mi (Redis needs headroom); raise resources.memory or lower maxmemory",
       ],
       ["an unreadable maxmemory", { maxmemory: "100 MB" }, "Cache 'cache': 'maxmemory' must be a size such as 100mb (got '100 MB')"],

@@ -331,17 +331,17 @@ describe("Database", () => {
       [
         "a schedule that is neither five-field cron nor a macro",
         { backup: { schedule: "0 3 * *" } },
-        "Database 'database': 'backup.schedule' must be a cron schedule such as '0 3 * * *' or @daily (got '0 3 * *': expected five fields (minute hour day-of-month month day-of-week) or a macro such as @daily)",
+        "Database 'database': 'backup.schedule': expected a cron schedule such as '0 3 * * *' or @daily, got '0 3 * *' (4 field(s); a schedule has five: minute hour day-of-month month day-of-week)",
       ],
       [
         "a schedule with fields out of range",
         { backup: { schedule: "99 99 99 99 99" } },
-        "Database 'database': 'backup.schedule' must be a cron schedule such as '0 3 * * *' or @daily (got '99 99 99 99 99': minute '99' is outside 0–59)",
+        "Database 'database': 'backup.schedule': expected a cron schedule such as '0 3 * * *' or @daily, got '99 99 99 99 99' (minute '99' is invalid: expected 0-59)",
       ],
       [
         "a schedule that never runs (31 February)",
         { backup: { schedule: "0 0 31 2 *" } },
-        "Database 'database': 'backup.schedule' must be a cron schedule such as '0 3 * * *' or @daily (got '0 0 31 2 *': it never runs: no date matches its day-of-month and month)",
+        "Database 'database': 'backup.schedule': expected a cron schedule such as '0 3 * * *' or @daily, got '0 0 31 2 *' (it never runs: no date matches its day-of-month and month)",
       ],
       ["keeping no dump", { backup: { keep: 0 } }, `Database 'database': 'backup.keep' must be an integer from 1 to 90 (got 0); ${KEEP_HINT}`],
       ["keeping a fraction of a dump", { backup: { keep: 2.5 } }, `Database 'database': 'backup.keep' must be an integer from 1 to 90 (got 2.5); ${KEEP_HINT}`],

@@ -279,7 +279,7 @@ describe("Proxy", () => {
     });
 
     test("refuses scaling settings that contradict each other", () => {
-      expect(errorOf(() => render({ replicas: 0 }))).toBe("Proxy 'proxy': 'replicas' must be an integer ≥ 1 (got 0)");
+      expect(errorOf(() => render({ replicas: 0 }))).toBe("Proxy 'proxy': 'replicas': expected a pod count from 1 to 1000, got 0");
     });
 
     test("refuses an upstream timeout of 0 seconds instead of silently using 60", () => {

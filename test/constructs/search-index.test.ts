@@ -190,7 +190,7 @@ describe("SearchIndex (rendered objects only: NO REAL SOLR RAN, see the top of t
       ],
       [
         "a heap measured against the limit, not the request",
-        { heap: "1g", resources: { cpu: "250m", memory: "2Gi", memoryLimit: "1Gi" } },
+        { heap: "1g", resources: { cpu: "250m", memory: "512Mi", memoryLimit: "1Gi" } },
         "SearchIndex 'search': 'heap' 1g must be at most 75% of the memory limit 1Gi (the JVM needs the rest for itself); raise resources.memory or lower heap",
       ],
       [

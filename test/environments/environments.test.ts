@@ -29,7 +29,7 @@ describe("environment files", () => {
     expect(env.data.ingress).toEqual({
       className: "nginx",
       controllerNamespace: "ingress-nginx",
-      tlsIssuer: { kind: "ClusterIssuer", name: "letsencrypt-staging" },
+      tlsIssuer: { kind: "ClusterIssuer", name: "letsencrypt-staging", solver: "http01" },
     });
     expect(env.data.policy).toEqual({ requireImageDigests: false, highAvailability: false, requireBackups: false });
     expect(env.data.argocd.targetRevision).toBe("main");
@@ -82,7 +82,7 @@ describe("environment files", () => {
     [
       "a duplicated key",
       valid.replace("    namespace: web-dev\n", "    namespace: web-dev\n    namespace: other\n"),
-      ["environments/dev.yaml:14:5: YAML syntax error: Map keys must be unique"],
+      ["environments/dev.yaml:14:5: stacks.web.namespace: duplicate key; the first is on line 13"],
     ],
     [
       "an unknown secret provider",
@@ -110,17 +110,19 @@ describe("environment files", () => {
     [
       "a backup schedule that is not cron",
       valid.replace("backup: false", "backup: { schedule: daily }"),
-      ["environments/dev.yaml:22:27: stacks.web.database.backup.schedule: expected a cron schedule such as '0 3 * * *' or @daily, got 'daily'"],
+      [
+        "environments/dev.yaml:22:27: stacks.web.database.backup.schedule: expected a cron schedule such as '0 3 * * *' or @daily, got 'daily' (1 field(s); a schedule has five: minute hour day-of-month month day-of-week)",
+      ],
     ],
     [
       "a backup schedule that never runs (31 February)",
       valid.replace("backup: false", "backup: { schedule: '0 0 31 2 *' }"),
-      ["environments/dev.yaml:22:27: stacks.web.database.backup.schedule: expected a cron schedule such as '0 3 * * *' or @daily, got '0 0 31 2 *': it never runs: no date matches its day-of-month and month"],
+      ["environments/dev.yaml:22:27: stacks.web.database.backup.schedule: expected a cron schedule such as '0 3 * * *' or @daily, got '0 0 31 2 *' (it never runs: no date matches its day-of-month and month)"],
     ],
     [
       "a backup schedule with fields out of range",
       valid.replace("backup: false", "backup: { schedule: '99 99 99 99 99' }"),
-      ["environments/dev.yaml:22:27: stacks.web.database.backup.schedule: expected a cron schedule such as '0 3 * * *' or @daily, got '99 99 99 99 99': minute '99' is outside 0–59"],
+      ["environments/dev.yaml:22:27: stacks.web.database.backup.schedule: expected a cron schedule such as '0 3 * * *' or @daily, got '99 99 99 99 99' (minute '99' is invalid: expected 0-59)"],
     ],
     [
       "keeping more dumps than a volume should hold",
@@ -238,10 +240,10 @@ describe("the environments folder", () => {
   });
 
   test("rejects two stacks sharing a namespace on one cluster", () => {
-    const dir = folder({ "dev.yaml": valid, "qa.yaml": valid });
+    const dir = folder({ "dev.yaml": valid, "qa.yaml": valid.replace("[dev.shop.example.com]", "[qa.shop.example.com]") });
     const rel = (name: string) => relative(process.cwd(), join(dir, name));
     expect(errorsOf(() => loadEnvironments(dir, stackSettings))).toEqual([
-      `${rel("qa.yaml")}: stacks.web.namespace: 'web-dev' is already used by ${rel("dev.yaml")} stacks.web on cluster https://kubernetes.default.svc; expected a namespace of its own`,
+      `${rel("qa.yaml")}:13:16: stacks.web.namespace: 'web-dev' is already used by ${rel("dev.yaml")} stacks.web on cluster https://kubernetes.default.svc; expected a namespace of its own`,
     ]);
   });
 

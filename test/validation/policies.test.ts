@@ -161,6 +161,13 @@ const EXPECTED: Record<string, string[]> = {
     "Deployment/frontend: spec.template.spec.topologySpreadConstraints: expected topology spread constraints or pod anti-affinity so replicas do not share a node, got nothing",
     "StatefulSet/cache: spec.template.spec.topologySpreadConstraints: expected topology spread constraints or pod anti-affinity so replicas do not share a node, got nothing",
   ],
+  "cron-schedules": [
+    "CronJob/report: spec.schedule: expected a cron schedule such as '0 3 * * *' or @daily, got '0 6 31 2 *' (it never runs: no date matches its day-of-month and month)",
+    "CronJob/report: spec.timeZone: expected an IANA time zone such as Europe/Berlin or UTC, got 'Mars/Olympus'",
+    "AppProject/shop: spec.syncWindows[0].schedule: expected a five-field cron schedule such as '0 16 * * 5', got '@weekly' (Argo CD sync windows take no macros)",
+    "AppProject/shop: spec.syncWindows[0].timeZone: expected 'Europe/Berlin' (time zone names are case-sensitive), got 'europe/berlin'",
+    "AppProject/shop: spec.syncWindows[1].schedule: expected a five-field cron schedule such as '0 16 * * 5', got '0 16 * * 7' (day-of-week '7' is invalid: expected 0-6 or SUN-SAT)",
+  ],
   "hpa-bounds": [
     "HorizontalPodAutoscaler/api: spec.maxReplicas: expected more than minReplicas (3), got 3: the autoscaler can never scale",
   ],

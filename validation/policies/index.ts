@@ -40,6 +40,7 @@ import { pdbRequired } from "./pdb-required";
 import { pdbAllowsEviction } from "./pdb-allows-eviction";
 import { topologySpread } from "./topology-spread";
 import { hpaBounds } from "./hpa-bounds";
+import { cronSchedules } from "./cron-schedules";
 // Network
 import { defaultDenyNetworkPolicy } from "./default-deny-network-policy";
 import { networkPolicyExplicitPeers } from "./network-policy-explicit-peers";
@@ -75,7 +76,7 @@ export const RULE_GROUPS: readonly RuleGroup[] = [
   },
   {
     title: "Workload hygiene",
-    rules: [readOnlyRootFilesystem, resourceRequests, memoryLimit, probes, probePorts, portNames, noSshPort, imageTag, imageDigest, ownServiceAccount, noAutomountToken, noDuplicateEnv, selectorMatchesTemplate, serviceSelector, serviceTargetPort, noDanglingReferences, hpaOrReplicas],
+    rules: [readOnlyRootFilesystem, resourceRequests, memoryLimit, probes, probePorts, portNames, noSshPort, imageTag, imageDigest, ownServiceAccount, noAutomountToken, noDuplicateEnv, selectorMatchesTemplate, serviceSelector, serviceTargetPort, noDanglingReferences, hpaOrReplicas, cronSchedules],
   },
   { title: "Availability", rules: [minReplicas, pdbRequired, pdbAllowsEviction, topologySpread, hpaBounds] },
   {

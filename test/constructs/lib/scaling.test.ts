@@ -25,12 +25,18 @@ describe("checkScaling", () => {
       { replicas: 2, autoscaling: { minReplicas: 2, maxReplicas: 4 } },
       "Api 'api': set either 'replicas' or 'autoscaling', not both (got replicas 2 and autoscaling)",
     ],
-    ["zero replicas", { replicas: 0 }, "Api 'api': 'replicas' must be an integer ≥ 1 (got 0)"],
-    ["a fractional replica count", { replicas: 1.5 }, "Api 'api': 'replicas' must be an integer ≥ 1 (got 1.5)"],
+    ["zero replicas", { replicas: 0 }, "Api 'api': 'replicas': expected a pod count from 1 to 1000, got 0"],
+    ["a fractional replica count", { replicas: 1.5 }, "Api 'api': 'replicas': expected a pod count from 1 to 1000, got 1.5"],
+    ["a hundred million replicas (1e8 in YAML)", { replicas: 1e8 }, "Api 'api': 'replicas': expected a pod count from 1 to 1000, got 100000000"],
+    [
+      "autoscaling to a hundred million",
+      { autoscaling: { minReplicas: 2, maxReplicas: 1e8 } },
+      "Api 'api': 'autoscaling.maxReplicas': expected a pod count from 1 to 1000, got 100000000",
+    ],
     [
       "autoscaling from zero",
       { autoscaling: { minReplicas: 0, maxReplicas: 3 } },
-      "Api 'api': 'autoscaling.minReplicas' must be an integer ≥ 1 (got 0)",
+      "Api 'api': 'autoscaling.minReplicas': expected a pod count from 1 to 1000, got 0",
     ],
     [
       "a maximum below the minimum",

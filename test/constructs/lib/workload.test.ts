@@ -235,7 +235,7 @@ describe("CronJob", () => {
 
   test("refuses a schedule Kubernetes refuses, or one that never runs", () => {
     expect(errorOf(() => new CronJob(testChart(), "digest", { image: IMAGE, schedule: "0 0 30 2 *" }))).toBe(
-      "CronJob 'digest': 'schedule' must be a cron schedule such as '0 3 * * *' or @daily (got '0 0 30 2 *': it never runs: no date matches its day-of-month and month)",
+      "CronJob 'digest': 'schedule': expected a cron schedule such as '0 3 * * *' or @daily, got '0 0 30 2 *' (it never runs: no date matches its day-of-month and month)",
     );
   });
 
@@ -253,9 +253,15 @@ describe("CronJob", () => {
     });
   });
 
+  test("refuses a time zone the cluster does not know", () => {
+    expect(errorOf(() => new CronJob(testChart(), "digest", { image: IMAGE, schedule: "0 3 * * *", timeZone: "Europe/Berln" }))).toBe(
+      "CronJob 'digest': 'timeZone': expected an IANA time zone such as Europe/Berlin or UTC, got 'Europe/Berln'",
+    );
+  });
+
   test("refuses a schedule that is not cron", () => {
     expect(errorOf(() => new CronJob(testChart(), "digest", { image: IMAGE, schedule: "every day" }))).toBe(
-      "CronJob 'digest': 'schedule' must be a cron schedule such as '0 3 * * *' or @daily (got 'every day': expected five fields (minute hour day-of-month month day-of-week) or a macro such as @daily)",
+      "CronJob 'digest': 'schedule': expected a cron schedule such as '0 3 * * *' or @daily, got 'every day' (2 field(s); a schedule has five: minute hour day-of-month month day-of-week)",
     );
   });
 });
