@@ -25,10 +25,10 @@ import { z } from "zod";
 import { Api } from "../constructs/api";
 import { Cache } from "../constructs/cache";
 import { Database } from "../constructs/database";
-import { Proxy } from "../constructs/proxy";
 import { Worker } from "../constructs/worker";
 import { EnvValues, Resources, Scaling, StackBase } from "../environments/schema";
 import { defineStack } from "./lib/define";
+import { frontDoor } from "./lib/front-door";
 import { ApiSettings, CacheSettings, DatabaseSettings, ProxySettings, WorkerSettings } from "./lib/settings";
 
 /** The worker's liveness: its heartbeat file is younger than a minute. */
@@ -68,15 +68,10 @@ export default defineStack({
     for (const component of [api, internal, worker]) component.connect(database).connect(queue);
     if (settings.links.publicToInternal) api.connect(internal);
     if (settings.links.internalToPublic) internal.connect(api);
-    new Proxy(scope, "proxy", {
-      ...settings.proxy,
-      hosts: settings.hosts,
-      ingress: env.ingress,
-      routes: [
-        { path: "/", to: api },
-        { path: "/graphql", to: api },
-        { path: "/ws", to: api, websocket: true },
-      ],
-    });
+    frontDoor(scope, { settings, env }, [
+      { path: "/", to: api },
+      { path: "/graphql", to: api },
+      { path: "/ws", to: api, websocket: true },
+    ]);
   },
 });

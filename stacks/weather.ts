@@ -23,10 +23,10 @@
 import { z } from "zod";
 import { Api } from "../constructs/api";
 import { Frontend } from "../constructs/frontend";
-import { Proxy } from "../constructs/proxy";
 import { SharedVolume } from "../constructs/shared-volume";
 import { EnvValues, ImageRef, Resources, StackBase, Storage } from "../environments/schema";
 import { defineStack } from "./lib/define";
+import { frontDoor } from "./lib/front-door";
 import { FrontendSettings, ProxySettings } from "./lib/settings";
 
 const DATA = "/data";
@@ -38,7 +38,7 @@ export default defineStack({
       .strict()
       .describe("The FastAPI server: one pod, always (SQLite has one writer)."),
     data: Storage.describe("The SQLite volume (ReadWriteOnce), e.g. { size: 1Gi, storageClassName: local-path }."),
-    frontend: FrontendSettings,
+    frontend: FrontendSettings.omit({ mode: true, env: true }).describe("The React build, served by nginx."),
     proxy: ProxySettings,
   }).strict(),
 
@@ -50,16 +50,9 @@ export default defineStack({
       strategy: "Recreate",
       volumes: { [DATA]: { claim: data } },
     });
-    const frontend = new Frontend(scope, "frontend", settings.frontend);
-    if (frontend.mode === "ssr") frontend.connect(api);
-    new Proxy(scope, "proxy", {
-      ...settings.proxy,
-      hosts: settings.hosts,
-      ingress: env.ingress,
-      routes: [
-        { path: "/", to: frontend },
-        { path: "/api", to: api },
-      ],
-    });
+    frontDoor(scope, { settings, env }, [
+      { path: "/", to: new Frontend(scope, "frontend", { ...settings.frontend, mode: "static" }) },
+      { path: "/api", to: api },
+    ]);
   },
 });
