@@ -9,9 +9,11 @@ import { Api } from "../../constructs/api";
 import { Cache } from "../../constructs/cache";
 import { Database, ENGINES, MAX_BACKUP_KEEP, type DatabaseEngine } from "../../constructs/database";
 import { Frontend } from "../../constructs/frontend";
+import { Jumpbox } from "../../constructs/jumpbox";
 import { Proxy } from "../../constructs/proxy";
+import { SearchIndex } from "../../constructs/search-index";
 import { Worker } from "../../constructs/worker";
-import { NGINX_SIZE, S3_BUCKET } from "../../lib/formats";
+import { JAVA_SIZE, NGINX_SIZE, S3_BUCKET, SOLR_CORE } from "../../lib/formats";
 import { CronSchedule, DnsLabel, EnvValues, formatted, ImageRef, Resources, Scaling, Storage } from "../../environments/schema";
 import { DEFAULT_CLIENT_MAX_BODY_SIZE, DEFAULT_UPSTREAM_TIMEOUT_SECONDS } from "../../constructs/lib/nginx-config";
 
@@ -116,3 +118,33 @@ export const FrontendSettings = z
     env: EnvValues.describe("Environment variables of an ssr server (a static site bakes its settings in at build time)."),
   })
   .strict();
+
+export const SearchIndexSettings = z
+  .object({
+    image: ImageRef,
+    resources: Resources.default(SearchIndex.defaults.resources),
+    storage: Storage.default(SearchIndex.defaults.storage),
+    core: formatted(SOLR_CORE).default(SearchIndex.defaults.core).describe("The Solr core created on first start; clients' SOLR_URL points at it."),
+    heap: formatted(JAVA_SIZE).default(SearchIndex.defaults.heap).describe("JVM heap (SOLR_HEAP), at most 75% of the memory limit."),
+  })
+  .strict();
+
+export const JumpboxSettings = z
+  .object({
+    image: ImageRef.describe("A shell image with the operators' tools (psql, mongosh, curl…)."),
+    resources: Resources.default(Jumpbox.defaults.resources),
+    enabled: z
+      .boolean()
+      .optional()
+      .describe("Run the jumpbox. @default false where policy.highAvailability is on (prod), true elsewhere"),
+  })
+  .strict();
+
+/**
+ * Whether a stack whose environment file has a `jumpbox:` runs it: as `enabled` says; where it is silent, not
+ * where the environment demands high availability (prod) — a standing shell with database access is for
+ * staging and demos — and yes elsewhere.
+ */
+export function jumpboxEnabled(settings: { readonly enabled?: boolean }, policy: { readonly highAvailability: boolean }): boolean {
+  return settings.enabled ?? !policy.highAvailability;
+}

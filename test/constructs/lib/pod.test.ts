@@ -5,6 +5,8 @@ import type { IContainer, IPodSpec, IPodTemplateSpec } from "kubernetes-models/v
 import { Api } from "../../../constructs/api";
 import { Cache } from "../../../constructs/cache";
 import { Database } from "../../../constructs/database";
+import { Jumpbox } from "../../../constructs/jumpbox";
+import { SearchIndex } from "../../../constructs/search-index";
 import { SecretStore } from "../../../constructs/secret-store";
 import { Worker } from "../../../constructs/worker";
 import { Component } from "../../../constructs/lib/component";
@@ -267,6 +269,22 @@ const VARIANTS: readonly (WorkloadRow & { variant: string; build: (chart: Chart)
     uid: 10001,
     writable: ["/tmp"],
     build: (chart) => new Worker(chart, "worker", { image: image("ghcr.io/acme/worker"), probe: { exec: ["true"] } }),
+  },
+  {
+    variant: "Solr search index (its data volume at /var/solr is a claim)",
+    kind: "StatefulSet",
+    name: "search",
+    uid: 8983,
+    writable: ["/tmp"],
+    build: (chart) => new SearchIndex(chart, "search", { image: image("docker.io/library/solr", "9.10.1") }),
+  },
+  {
+    variant: "operators' jumpbox",
+    kind: "Deployment",
+    name: "jumpbox",
+    uid: 10001,
+    writable: ["/tmp"],
+    build: (chart) => new Jumpbox(chart, "jumpbox", { image: image("ghcr.io/acme/jumpbox") }),
   },
   {
     variant: "MongoDB",
