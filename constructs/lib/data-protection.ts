@@ -4,8 +4,15 @@
  */
 export const ARGOCD_SYNC_OPTIONS = "argocd.argoproj.io/sync-options";
 
+export const ARGOCD_COMPARE_OPTIONS = "argocd.argoproj.io/compare-options";
+
+/**
+ * Never pruned, never deleted with the Application; and once it leaves Git, Argo CD does not count it
+ * against the Application's sync status (IgnoreExtraneous), so a kept volume never holds it OutOfSync.
+ */
 export const KEEP_DATA_ANNOTATIONS: Record<string, string> = {
   [ARGOCD_SYNC_OPTIONS]: "Prune=false,Delete=false",
+  [ARGOCD_COMPARE_OPTIONS]: "IgnoreExtraneous",
 };
 
 /** StatefulSet PVCs outlive the StatefulSet and scale-downs; a person deletes data, never a controller. */

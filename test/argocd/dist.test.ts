@@ -57,6 +57,7 @@ function readDist(): Dist {
 }
 
 const annotation = (o: KubeObject, key: string) => o.metadata.annotations?.[key];
+const wave = (o: KubeObject) => Number(annotation(o, "argocd.argoproj.io/sync-wave") ?? "0");
 const id = (folder: string, o: KubeObject) => `${folder}: ${o.kind} '${o.metadata.name}'`;
 
 describe("dist/ as Argo CD reads it", () => {
@@ -123,6 +124,50 @@ describe("dist/ as Argo CD reads it", () => {
         if (!projectAllows(project, o, isClusterScoped(o))) problems.push(`${id(folder, o)} is not allowed by project '${app.project}'`);
         if (!isClusterScoped(o) && o.metadata.namespace !== undefined && o.metadata.namespace !== app.destination.namespace) {
           problems.push(`${id(folder, o)} is in namespace '${o.metadata.namespace}', not its Application's '${app.destination.namespace}'`);
+        }
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  test("defect 5: what cannot become healthy by itself syncs in the last wave, which holds no hook, and no PostSync hook waits for it", () => {
+    // The sync succeeds once its last wave is applied when that wave holds no hook; any earlier wave, or a
+    // PostSync phase after it, waits for health first (argo-cd gitops-engine/pkg/sync/sync_context.go).
+    const problems: string[] = [];
+    let checked = 0;
+    for (const [folder, objects] of dist.objects) {
+      const last = Math.max(...objects.map(wave));
+      const claimedByPods = new Set(
+        objects
+          .filter((o) => ["Deployment", "StatefulSet", "DaemonSet", "Job"].includes(o.kind))
+          .flatMap((o) => ((at(o, "spec", "template", "spec", "volumes") ?? []) as { persistentVolumeClaim?: { claimName: string } }[]))
+          .flatMap((v) => (v.persistentVolumeClaim ? [v.persistentVolumeClaim.claimName] : [])),
+      );
+      const neverHealthyAlone = (o: KubeObject) =>
+        ["Ingress", "HorizontalPodAutoscaler", "CronJob"].includes(o.kind) || (o.kind === "PersistentVolumeClaim" && !claimedByPods.has(o.metadata.name));
+      for (const o of objects) {
+        const hook = annotation(o, "argocd.argoproj.io/hook");
+        if (neverHealthyAlone(o)) checked++;
+        if (neverHealthyAlone(o) && wave(o) !== last) problems.push(`${id(folder, o)} is in wave ${wave(o)}, not the last (${last})`);
+        if (hook !== undefined && wave(o) === last) problems.push(`${id(folder, o)} is a hook in the last wave (${last}), which would then be waited for`);
+        if (hook?.split(",").includes("PostSync")) problems.push(`${id(folder, o)} is a PostSync hook: the Sync phase's last wave would be waited for`);
+      }
+    }
+    expect(checked).toBeGreaterThan(0);
+    expect(problems).toEqual([]);
+  });
+
+  test("defect 9: a kept object that left Git never holds its Application OutOfSync; claim templates carry no Argo CD options", () => {
+    const problems: string[] = [];
+    for (const [folder, objects] of dist.objects) {
+      for (const o of objects) {
+        const options = (annotation(o, "argocd.argoproj.io/sync-options") ?? "").split(",");
+        if (options.includes("Prune=false") && annotation(o, "argocd.argoproj.io/compare-options") !== "IgnoreExtraneous") {
+          problems.push(`${id(folder, o)} carries Prune=false without compare-options IgnoreExtraneous`);
+        }
+        for (const template of (at(o, "spec", "volumeClaimTemplates") ?? []) as KubeObject[]) {
+          const keys = Object.keys(template.metadata?.annotations ?? {}).filter((k) => k.startsWith("argocd.argoproj.io/"));
+          if (keys.length) problems.push(`${id(folder, o)}: claim template '${template.metadata.name}' carries ${keys.join(", ")}`);
         }
       }
     }

@@ -16,7 +16,7 @@ const IMAGE = image("docker.io/library/redis", "7.4.1-alpine");
 const secretRef = (key: string) => ({ valueFrom: { secretKeyRef: { name: "cache-credentials", key } } });
 const PASSWORD_REF = secretRef("password");
 const SELECTOR = { "app.kubernetes.io/name": "cache", "app.kubernetes.io/instance": "web" };
-const KEEP_DATA = { "argocd.argoproj.io/sync-options": "Prune=false,Delete=false" };
+const KEEP_DATA = { "argocd.argoproj.io/sync-options": "Prune=false,Delete=false", "argocd.argoproj.io/compare-options": "IgnoreExtraneous" };
 const PING = { exec: { command: ["sh", "-c", "redis-cli ping | grep -q PONG"] } };
 
 function render(props: Partial<CacheProps> = {}) {

@@ -15,7 +15,7 @@ import vm from "node:vm";
 
 const IMAGE = image("docker.io/library/postgres", "16.4");
 const SELECTOR = { "app.kubernetes.io/name": "database", "app.kubernetes.io/instance": "web" };
-const KEEP_DATA = { "argocd.argoproj.io/sync-options": "Prune=false,Delete=false" };
+const KEEP_DATA = { "argocd.argoproj.io/sync-options": "Prune=false,Delete=false", "argocd.argoproj.io/compare-options": "IgnoreExtraneous" };
 const secretRef = (key: string, name = "database-credentials") => ({ valueFrom: { secretKeyRef: { name, key } } });
 const superuserRef = secretRef("superuser-password", "database-superuser");
 const PG_DUMP = ENGINES.postgres.dump;

@@ -33,7 +33,7 @@ describe("Namespace", () => {
         "app.kubernetes.io/managed-by": "slipway",
         "app.kubernetes.io/part-of": "web",
       },
-      annotations: { "argocd.argoproj.io/sync-options": "Prune=false,Delete=false" },
+      annotations: { "argocd.argoproj.io/sync-options": "Prune=false,Delete=false", "argocd.argoproj.io/compare-options": "IgnoreExtraneous" },
     });
     expect(RESTRICTED_NAMESPACE_LABELS).toEqual({
       "pod-security.kubernetes.io/enforce": "restricted",

@@ -89,7 +89,7 @@ describe("SearchIndex (rendered objects only: NO REAL SOLR RAN, see the top of t
 
   test("its 10Gi data volume outlives the StatefulSet, syncs and the Application", () => {
     const { statefulSet } = render();
-    expect(statefulSet.metadata?.annotations).toEqual({ "argocd.argoproj.io/sync-options": "Prune=false,Delete=false" });
+    expect(statefulSet.metadata?.annotations).toEqual({ "argocd.argoproj.io/sync-options": "Prune=false,Delete=false", "argocd.argoproj.io/compare-options": "IgnoreExtraneous" });
     expect(statefulSet.spec?.persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: "Retain", whenScaled: "Retain" });
     expect(statefulSet.spec?.volumeClaimTemplates?.map((t) => [t.metadata?.name, t.spec])).toEqual([
       ["data", { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "10Gi" } } }],

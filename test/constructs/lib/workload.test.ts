@@ -158,7 +158,7 @@ describe("volumes", () => {
     new Worker(chart, "thumbnailer", { image: image("thumbs"), probe: { exec: ["true"] }, volumes: { "/uploads": { claim: uploads, readOnly: true } } });
     const all = objects(chart);
     expect(find<IPersistentVolumeClaim>(all, "PersistentVolumeClaim", "uploads")).toMatchObject({
-      metadata: { annotations: { "argocd.argoproj.io/sync-options": "Prune=false,Delete=false" } },
+      metadata: { annotations: { "argocd.argoproj.io/sync-options": "Prune=false,Delete=false", "argocd.argoproj.io/compare-options": "IgnoreExtraneous" } },
       spec: { accessModes: ["ReadWriteMany"], storageClassName: "nfs", resources: { requests: { storage: "20Gi" } } },
     });
     const thumbnailer = find<IDeployment>(all, "Deployment", "thumbnailer").spec!.template.spec!;
