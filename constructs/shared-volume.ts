@@ -28,6 +28,7 @@ export interface SharedVolumeProps extends VolumeSize {
 
 export class SharedVolume extends Construct implements Claim {
   readonly claimName: string;
+  readonly accessMode: AccessMode;
   readonly description: string;
   /** Its size, for the namespace's quota. */
   readonly storageBytes: number;
@@ -39,11 +40,12 @@ export class SharedVolume extends Construct implements Claim {
     if (!matches(DNS_LABEL, id)) throw new PropsError(`${this.description}: the id names the claim, so it must be ${DNS_LABEL.expected}`);
     checkVolumeSize(this.description, "size", props);
     this.claimName = id;
+    this.accessMode = props.accessMode ?? "ReadWriteMany";
     this.storageBytes = quantityBytes(props.size);
     setRole(this, () => this.role());
     new k8s.KubePersistentVolumeClaim(this, "claim", {
       metadata: { name: id, labels: componentLabels(id, "volume"), annotations: KEEP_DATA_ANNOTATIONS },
-      spec: volumeClaimSpec(props, props.accessMode ?? "ReadWriteMany"),
+      spec: volumeClaimSpec(props, this.accessMode),
     });
   }
 

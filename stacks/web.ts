@@ -10,9 +10,9 @@ import { Cache } from "../constructs/cache";
 import { Database } from "../constructs/database";
 import { ExternalSecret } from "../constructs/external-secret";
 import { Frontend } from "../constructs/frontend";
-import { Proxy } from "../constructs/proxy";
 import { RateLimit, StackBase } from "../environments/schema";
 import { defineStack } from "./lib/define";
+import { frontDoor } from "./lib/front-door";
 import { ApiSettings, CacheSettings, DatabaseSettings, FrontendSettings, ProxySettings } from "./lib/settings";
 
 export default defineStack({
@@ -36,15 +36,10 @@ export default defineStack({
     api.connect(database).connect(cache);
     const frontend = new Frontend(scope, "frontend", settings.frontend);
     if (frontend.mode === "ssr") frontend.connect(api);
-    new Proxy(scope, "proxy", {
-      ...settings.proxy,
-      hosts: settings.hosts,
-      ingress: env.ingress,
-      routes: [
-        { path: "/", to: frontend },
-        { path: "/api", to: api, rateLimit: settings.proxy.apiRateLimit },
-        { path: "/api/ws", to: api, websocket: true },
-      ],
-    });
+    frontDoor(scope, { settings, env }, [
+      { path: "/", to: frontend },
+      { path: "/api", to: api, rateLimit: settings.proxy.apiRateLimit },
+      { path: "/api/ws", to: api, websocket: true },
+    ]);
   },
 });

@@ -61,6 +61,11 @@ export interface ClaimConsumer {
 /** A PersistentVolumeClaim pods mount: a SharedVolume of the stack, or a claim that exists already. */
 export interface Claim {
   readonly claimName: string;
+  /**
+   * Who may mount it at once, where known.
+   * @default - unknown (a claim made outside Slipway)
+   */
+  readonly accessMode?: AccessMode;
   /** Told of every component that mounts it, before the sync waves are decided. */
   mountedBy(consumer: ClaimConsumer): void;
 }

@@ -24,7 +24,7 @@ import { podSpec, scratchVolumeName, type ContainerSpec, type HealthCheck, type 
 import type { Role } from "./roles";
 import { addScalingObjects, checkScaling, maxPods, replicasField, resolveScaling, type ScalingProps } from "./scaling";
 import { KEEP_DATA_ANNOTATIONS, RETAIN_VOLUMES } from "./data-protection";
-import { checkVolumeSize, mountsOf, volumeClaimTemplate, type Mount, type VolumeSize } from "./volumes";
+import { checkVolumeSize, mountsOf, volumeClaimTemplate, type Claim, type Mount, type VolumeSize } from "./volumes";
 
 /** What a container runs and sees. */
 export interface ContainerProps {
@@ -179,6 +179,7 @@ export abstract class Workload extends Component {
   private readonly writablePaths: readonly string[];
   private readonly configFiles = new Map<string, string>();
   private readonly companions: Workload[] = [];
+  private readonly claims: Claim[] = [];
   private peakPods = 1;
   private dataVolume?: VolumeSize;
 
@@ -322,7 +323,10 @@ export abstract class Workload extends Component {
     const taken = new Set([...this.writablePaths.map(scratchVolumeName), ...this.volumes.map((v) => v.name)]);
     const clash = added.volumes.find((v) => taken.has(v.name));
     if (clash) throw new PropsError(`${this.description}: two volumes are named '${clash.name}' (at '${path}'); mount it elsewhere, or drop the writable path`);
-    if ("claim" in mount) mount.claim.mountedBy(this);
+    if ("claim" in mount) {
+      mount.claim.mountedBy(this);
+      this.claims.push(mount.claim);
+    }
     this.volumes.push(...added.volumes);
     this.volumeMounts.push(...added.volumeMounts);
   }
@@ -393,6 +397,13 @@ export abstract class Workload extends Component {
   protected addDeployment(labels: Record<string, string>, scaling: ScalingProps, strategy: "RollingUpdate" | "Recreate" = "RollingUpdate"): k8s.KubeDeployment {
     scaling = resolveScaling(this, scaling);
     checkScaling(this.description, scaling);
+    // One node mounts a ReadWriteOnce claim: a second pod, or a new one started before the old stops, never starts elsewhere.
+    const single = this.claims.find((c) => c.accessMode === "ReadWriteOnce" || c.accessMode === "ReadWriteOncePod");
+    if (single && (maxPods(scaling) > 1 || scaling.autoscaling || strategy !== "Recreate")) {
+      throw new PropsError(
+        `${this.description}: it mounts the ${single.accessMode} claim '${single.claimName}', which one pod at a time can use; set strategy "Recreate" and one replica, without autoscaling (got ${scaling.autoscaling ? "autoscaling" : `${maxPods(scaling)} replica(s)`}, ${strategy})`,
+      );
+    }
     serviceAccount(this, this.name, labels);
     const deployment = new k8s.KubeDeployment(this, "deployment", {
       metadata: { name: this.name, labels },

@@ -129,7 +129,7 @@ describe("pulumi up with a bad stack config", () => {
   test("a stack that names no cluster of the environments and installs no Argo CD has nothing to do", async () => {
     const { error } = await refusal("qa", { context: "qa", argocd: "false" });
     expect(error.message).toBe(
-      "bootstrap/Pulumi.qa.yaml: stack 'qa' names no cluster of the environment files and installs no Argo CD; expected a stack named after one of in-cluster, prod-eu-1, staging (cluster.name)",
+      "bootstrap/Pulumi.qa.yaml: stack 'qa' names no cluster of the environment files and installs no Argo CD; expected a stack named after one of homelab, in-cluster, prod-eu-1, staging (cluster.name)",
     );
   });
 });

@@ -718,6 +718,11 @@ describe("Database", () => {
     });
   });
 
+  test.each(Object.keys(ENGINES) as (keyof typeof ENGINES)[])("the README's %s restore is the script these tests run", (engine) => {
+    const readme = readFileSync(join(__dirname, "../../README.md"), "utf8");
+    expect(readme).toContain(`sh -s <<'SCRIPT'\n${restoreScript(ENGINES[engine].dump)}\nSCRIPT\n`);
+  });
+
   test("an image upgrade leaves the immutable volumeClaimTemplates unchanged", () => {
     const templates = (tag: string) => render({ image: image("docker.io/library/postgres", tag) }).statefulSet.spec?.volumeClaimTemplates;
     expect(templates("16.5")).toEqual(templates("16.4"));

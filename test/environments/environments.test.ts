@@ -227,9 +227,9 @@ describe("the environments folder", () => {
     }
   };
 
-  test("loads the repository's dev, prod and staging environments", () => {
+  test("loads every environment file of the repository, the shop's and the homelab's", () => {
     const envs = loadEnvironments(join(__dirname, "../../environments"), stackSettings);
-    expect(envs.map((e) => e.name)).toEqual(["dev", "prod", "staging"]);
+    expect(envs.map((e) => e.name)).toEqual(["dev", "homelab", "homelab-dev", "prod", "staging"]);
   });
 
   test("rejects an unknown environment name, listing the known ones", () => {

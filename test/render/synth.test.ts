@@ -11,7 +11,7 @@ import { collectFiles } from "../../render/files";
 import { writeOutput } from "../../render/write";
 import { runValidateCli } from "../../cli/validate";
 import { DEFAULT_PROFILE } from "../../validation";
-import { ConfigError, loadEnvironments } from "../../environments";
+import { ConfigError, environmentNames, loadEnvironments } from "../../environments";
 import { byCodePoint } from "../../lib/order";
 import { kubectl } from "../support/kubectl";
 import { stackSettings } from "../support/stacks";
@@ -71,7 +71,7 @@ describe("synth", () => {
     const run = loadEnvironments(join(ROOT, "environments"), stackSettings).flatMap((env) =>
       Object.entries(env.data.stacks).flatMap(([stack, settings]) => (settings ? [`${env.name}/${stack}`] : [])),
     );
-    expect(folders).toEqual(run.sort(byCodePoint));
+    expect([...folders].sort(byCodePoint)).toEqual(run.sort(byCodePoint));
     for (const folder of folders) {
       const built = execFileSync(kubectl(), ["kustomize", join(fresh, "dist", folder)], { encoding: "utf8" });
       const objects = built.split(/^---$/m).length;
@@ -209,7 +209,7 @@ describe("the synth command", () => {
     const result = run(projectCopy(), ["--env", "qa"]);
     expect(result.status).toBe(1);
     expect(result.stderr).toBe(
-      "unknown environment 'qa': expected one of dev, prod, staging (files in environments/)\nsynth: 1 problem(s); output left unchanged\n",
+      `unknown environment 'qa': expected one of ${environmentNames(join(ROOT, "environments")).join(", ")} (files in environments/)\nsynth: 1 problem(s); output left unchanged\n`,
     );
   });
 });

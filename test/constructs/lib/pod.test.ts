@@ -4,6 +4,7 @@ import type { Chart } from "cdk8s";
 import type { IContainer, IPodSpec, IPodTemplateSpec } from "kubernetes-models/v1";
 import { Api } from "../../../constructs/api";
 import { Cache } from "../../../constructs/cache";
+import { Database } from "../../../constructs/database";
 import { Jumpbox } from "../../../constructs/jumpbox";
 import { SearchIndex } from "../../../constructs/search-index";
 import { SecretStore } from "../../../constructs/secret-store";
@@ -284,6 +285,27 @@ const VARIANTS: readonly (WorkloadRow & { variant: string; build: (chart: Chart)
     uid: 10001,
     writable: ["/tmp"],
     build: (chart) => new Jumpbox(chart, "jumpbox", { image: image("ghcr.io/acme/jumpbox") }),
+  },
+  {
+    variant: "MongoDB",
+    kind: "StatefulSet",
+    name: "database",
+    uid: 999,
+    writable: ["/tmp", "/data/configdb"],
+    build: (chart) => new Database(chart, "database", { engine: "mongodb", image: image("mongo", "7.0.14"), secrets: new SecretStore(chart, "secret-store", { source: VAULT }), backup: false }),
+  },
+  {
+    variant: "backup copied off-site: dump in an init container, rclone after it",
+    kind: "CronJob",
+    name: "database-backup",
+    uid: 999,
+    writable: ["/tmp"],
+    build: (chart) =>
+      new Database(chart, "database", {
+        image: image("postgres", "16.4"),
+        secrets: new SecretStore(chart, "secret-store", { source: VAULT }),
+        backup: { offsite: { image: image("rclone/rclone", "1.68.2"), bucket: "backups", endpoint: "https://s3.example.com", cidrs: ["192.0.2.0/24"] } },
+      }),
   },
   {
     variant: "api migrating in an init container",

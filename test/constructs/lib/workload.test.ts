@@ -174,6 +174,35 @@ describe("volumes", () => {
   });
 });
 
+describe("one writer on a ReadWriteOnce claim", () => {
+  const withClaim = (props: Partial<ApiProps>, accessMode: "ReadWriteOnce" | "ReadWriteMany" = "ReadWriteOnce") => {
+    const chart = testChart();
+    const data = new SharedVolume(chart, "data", { size: "1Gi", accessMode });
+    new Api(chart, "api", { image: IMAGE, volumes: { "/data": { claim: data } }, ...props });
+    return find<IDeployment>(objects(chart), "Deployment", "api");
+  };
+
+  test("an Api on a ReadWriteOnce claim runs one pod, stopped before its replacement starts (SQLite on a volume)", () => {
+    const deployment = withClaim({ strategy: "Recreate" });
+    expect(deployment.spec?.replicas).toBe(1);
+    expect(deployment.spec?.strategy).toEqual({ type: "Recreate" });
+  });
+
+  test.each<[string, Partial<ApiProps>, string]>([
+    ["two replicas", { strategy: "Recreate", replicas: 2 }, "2 replica(s), Recreate"],
+    ["autoscaling", { strategy: "Recreate", autoscaling: { minReplicas: 1, maxReplicas: 3 } }, "autoscaling, Recreate"],
+    ["a rolling update, whose new pod would wait for the old one's volume", {}, "1 replica(s), RollingUpdate"],
+  ])("refuses %s", (_, props, got) => {
+    expect(errorOf(() => withClaim(props))).toBe(
+      `Api 'api': it mounts the ReadWriteOnce claim 'data', which one pod at a time can use; set strategy "Recreate" and one replica, without autoscaling (got ${got})`,
+    );
+  });
+
+  test("a ReadWriteMany claim may be shared by many pods", () => {
+    expect(withClaim({ replicas: 3 }, "ReadWriteMany").spec?.replicas).toBe(3);
+  });
+});
+
 describe("Worker", () => {
   test("a Deployment without a Service, its own account and policy, with the probe it is given", () => {
     const { all, container } = worker();
