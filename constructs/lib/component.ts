@@ -20,8 +20,13 @@ export interface Connectable {
   readonly description: string;
   /** Where a caller's egress rule points. */
   readonly peers: readonly NetworkPeer[];
-  /** The ports callers use, by name (a component may serve more, e.g. a management port). */
+  /** The ports callers may open, by name. */
   readonly clientPorts: Readonly<Record<string, NetworkPort>>;
+  /**
+   * The ports a connection opens when it names none; the others (a management UI) open only for a
+   * connection that names them. Undefined: every client port.
+   */
+  readonly defaultPorts?: readonly string[];
   /**
    * What callers' variables are named after unless they say otherwise, e.g. `DATABASE` for
    * `DATABASE_URL`; undefined when the target gives callers no variables.
@@ -42,7 +47,7 @@ export interface ConnectOptions {
   readonly envPrefix?: string | false;
   /**
    * The target's ports to open, by name.
-   * @default - the ports the target offers its clients
+   * @default - the ports the target opens by default (all its client ports unless it says otherwise)
    */
   readonly ports?: readonly string[];
 }
@@ -106,7 +111,7 @@ export abstract class Component extends Construct implements Connectable {
    */
   connect(target: Connectable, options: ConnectOptions = {}): this {
     const offered = target.clientPorts;
-    const names = options.ports ?? Object.keys(offered);
+    const names = options.ports ?? target.defaultPorts ?? Object.keys(offered);
     const unknown = names.filter((n) => !(n in offered));
     if (unknown.length || names.length === 0) {
       throw new PropsError(
