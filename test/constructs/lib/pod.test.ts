@@ -4,6 +4,7 @@ import type { Chart } from "cdk8s";
 import type { IContainer, IPodSpec, IPodTemplateSpec } from "kubernetes-models/v1";
 import { Api } from "../../../constructs/api";
 import { Cache } from "../../../constructs/cache";
+import { MessageQueue } from "../../../constructs/message-queue";
 import { SecretStore } from "../../../constructs/secret-store";
 import { Worker } from "../../../constructs/worker";
 import { Component } from "../../../constructs/lib/component";
@@ -266,6 +267,14 @@ const VARIANTS: readonly (WorkloadRow & { variant: string; build: (chart: Chart)
     uid: 10001,
     writable: ["/tmp"],
     build: (chart) => new Worker(chart, "worker", { image: image("ghcr.io/acme/worker"), probe: { exec: ["true"] } }),
+  },
+  {
+    variant: "message queue",
+    kind: "StatefulSet",
+    name: "queue",
+    uid: 999,
+    writable: ["/tmp", "/var/log/rabbitmq"],
+    build: (chart) => new MessageQueue(chart, "queue", { image: image("rabbitmq"), secrets: new SecretStore(chart, "secret-store", { source: VAULT }) }),
   },
   {
     variant: "api migrating in an init container",
