@@ -14,7 +14,7 @@ import { Lazy } from "cdk8s";
 import type { Construct } from "constructs";
 import { byCodePoint } from "../../lib/order";
 import { cpuMillis, quantityBytes } from "../../lib/quantity";
-import { Component, serviceAccount } from "./component";
+import { Component, serviceAccount, type Connectable, type ConnectOptions } from "./component";
 import { EnvironmentVariables, envPrefixOf, type Env } from "./env";
 import type { Image } from "./image";
 import { k8s } from "./k8s";
@@ -210,7 +210,6 @@ export abstract class Workload extends Component {
     for (const [path, mount] of Object.entries(props.volumes ?? {})) this.addVolume(path, mount);
     const resources = props.resources ?? preset.resources ?? APP_DEFAULTS.resources;
     this.resources = resources;
-    const writablePaths = this.writablePaths;
     const probe = props.probe ?? preset.probe;
     const command = props.command ?? preset.command;
     this.main = {
@@ -221,7 +220,7 @@ export abstract class Workload extends Component {
       ...(command ? { command } : {}),
       ...(props.args ? { args: props.args } : {}),
       ...(probe ? { probes: { check: probe, startupSeconds: props.startupSeconds ?? preset.startupSeconds } } : {}),
-      writablePaths,
+      writablePaths: this.writablePaths,
     };
     this.inits = (props.initContainers ?? []).map((init) => ({
       name: init.name,
@@ -229,7 +228,7 @@ export abstract class Workload extends Component {
       resources: init.resources ?? resources,
       command: init.command,
       ...(init.args ? { args: init.args } : {}),
-      writablePaths,
+      writablePaths: this.writablePaths,
     }));
     const names = [this.name, ...this.inits.map((i) => i.name)];
     const twice = names.find((n, i) => names.indexOf(n) !== i);
@@ -237,8 +236,7 @@ export abstract class Workload extends Component {
   }
 
   /** Connections reach every component that shares this one's environment (its migration Jobs). */
-  override connect(...args: Parameters<Component["connect"]>): this {
-    const [target, options = {}] = args;
+  override connect(target: Connectable, options: ConnectOptions = {}): this {
     if (this.envOwner && options.envPrefix !== false) {
       throw new PropsError(`${this.description}: its environment is ${this.envOwner.description}'s; connect ${this.envOwner.description} instead`);
     }

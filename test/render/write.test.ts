@@ -292,6 +292,29 @@ describe("crash recovery", () => {
     expect(readTree(out)).toEqual(tree(OLD));
   });
 
+  test("a leftover that cannot be removed is a warning; the run goes on", async () => {
+    const out = await oldOutput();
+    const leftover = `.dist.staging-${deadPid()}-0a1b2c3d`;
+    mkdirSync(join(out, "..", leftover));
+    failOn("rmSync", (path) => path.endsWith(leftover), systemError("EACCES", "rmdir"));
+    const notices: string[] = [];
+    await writeOutput(out, NEW, { notice: (m) => notices.push(m) });
+    expect(notices).toEqual([`warning: removing ${leftover}, left beside ${out}/ by an interrupted synth, failed: permission denied (EACCES)`]);
+    expect(readTree(out)).toEqual(tree(NEW));
+  });
+
+  test("restoring the old output fails: the run stops and says where the old output is", async () => {
+    const out = await oldOutput();
+    const previous = `.dist.previous-${deadPid()}-0a1b2c3d`;
+    fs.renameSync(out, join(out, "..", previous));
+    failOn("renameSync", (from) => from.endsWith(previous), systemError("EXDEV", "rename"));
+    expect(await refusal(writeOutput(out, NEW))).toBe(
+      `restoring ${out}/ from ${previous} failed: cross-device link not permitted (EXDEV); ${out}/ is missing; its last complete version is ${join(out, "..", previous)}`,
+    );
+    jest.restoreAllMocks();
+    expect(readdirSync(join(out, ".."))).toEqual([previous]);
+  });
+
   test("every file and folder of the new output is flushed to disk before the swap", async () => {
     const out = await oldOutput();
     const events: string[] = [];
