@@ -5,6 +5,7 @@ import type { IContainer, IPodSpec, IPodTemplateSpec } from "kubernetes-models/v
 import { Api } from "../../../constructs/api";
 import { Cache } from "../../../constructs/cache";
 import { MessageQueue } from "../../../constructs/message-queue";
+import { Proxy } from "../../../constructs/proxy";
 import { SecretStore } from "../../../constructs/secret-store";
 import { Worker } from "../../../constructs/worker";
 import { Component } from "../../../constructs/lib/component";
@@ -20,7 +21,7 @@ import {
   topologySpread,
 } from "../../../constructs/lib/pod";
 import type { KubeObject } from "../../../lib/kube-object";
-import { buildShop, image, objects, testChart, VAULT } from "../../support/chart";
+import { buildShop, image, INGRESS, objects, testChart, VAULT } from "../../support/chart";
 
 /** A pod spec as it is written out: Quantity and IntOrString values resolved by rendering it in a Pod. */
 function rendered(spec: k8s.PodSpec): IPodSpec {
@@ -275,6 +276,30 @@ const VARIANTS: readonly (WorkloadRow & { variant: string; build: (chart: Chart)
     uid: 999,
     writable: ["/tmp", "/var/log/rabbitmq"],
     build: (chart) => new MessageQueue(chart, "queue", { image: image("rabbitmq"), secrets: new SecretStore(chart, "secret-store", { source: VAULT }) }),
+  },
+  {
+    variant: "proxy with OIDC login",
+    kind: "Deployment",
+    name: "proxy-auth",
+    uid: 65532,
+    writable: ["/tmp"],
+    build: (chart) => {
+      const api = new Api(chart, "api", { image: image("ghcr.io/acme/api") });
+      new Proxy(chart, "proxy", {
+        image: image("nginxinc/nginx-unprivileged"),
+        hosts: ["api.example.com"],
+        ingress: INGRESS,
+        routes: [{ path: "/", to: api }],
+        oidc: {
+          image: image("quay.io/oauth2-proxy/oauth2-proxy", "v7.15.3"),
+          issuerUrl: "https://login.example.com",
+          clientId: "gateway",
+          issuerCidrs: ["203.0.113.0/24"],
+          emailDomains: ["example.com"],
+          secrets: new SecretStore(chart, "secret-store", { source: VAULT }),
+        },
+      });
+    },
   },
   {
     variant: "api migrating in an init container",
