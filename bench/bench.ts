@@ -3,7 +3,9 @@
  *
  * 1. The repository: `npm run synth` end to end (type-check + bundle + render + validate + write), and
  *    each step alone; the in-process phases of the render, and validation's share of it.
- * 2. A generated workload of 1, 10, 100 and 300 API-like services × 3 environments, each run in a fresh
+ * 2. Review: `npm run diff` over the whole repository (a fresh render of the working tree against the base
+ *    commit's dist/ read from git), in text and markdown, and the environment matrix.
+ * 3. A generated workload of 1, 10, 100 and 300 API-like services × 3 environments, each run in a fresh
  *    process: wall time, peak memory (max RSS), and the marginal cost per service per environment.
  *
  * usage: npm run bench [-- --runs N]
@@ -36,8 +38,8 @@ const ms = (x: number) => `${x.toFixed(0).padStart(6)} ms`;
 
 function timeCommand(cmd: string, args: string[]): number {
   const t0 = performance.now();
-  const r = spawnSync(cmd, args, { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"] });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} exited ${r.status}`);
+  const r = spawnSync(cmd, args, { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"], encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} exited ${r.status}:\n${r.stderr}`);
   return performance.now() - t0;
 }
 
@@ -86,6 +88,12 @@ export function main(argv: readonly string[]): void {
   console.log(
     `  validation adds ${((phase("validate") / (inProcess - phase("validate"))) * 100).toFixed(0)}% to the in-process render, ${((phase("validate") / (npmWarm - phase("validate"))) * 100).toFixed(0)}% to npm run synth\n`,
   );
+
+  console.log("Review (whole repository: render the working tree, read the base's dist/ from git, diff):");
+  const diffNpm = repeat("npm run diff -- --base HEAD", "npm", ["run", "-s", "diff", "--", "--base", "HEAD"], runs);
+  repeat("npm run diff -- --base HEAD --format markdown", "npm", ["run", "-s", "diff", "--", "--base", "HEAD", "--format", "markdown"], runs);
+  repeat("npm run diff -- --envs staging prod", "npm", ["run", "-s", "diff", "--", "--envs", "staging", "prod"], runs);
+  console.log(`  target: under 3 s for the whole-repo diff; median ${(diffNpm / 1000).toFixed(2)} s = ${((diffNpm / 3000) * 100).toFixed(0)}% of it\n`);
 
   console.log("Generated workload (API-like services × 3 environments, fresh process each run):");
   console.log(`  ${"services".padStart(8)} ${"objects".padStart(8)} ${"wall".padStart(9)} ${"in-process".padStart(11)} ${"validate".padStart(9)} ${"max RSS".padStart(9)}`);

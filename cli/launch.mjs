@@ -1,4 +1,4 @@
-// Runs Slipway's commands fast on two cores: `node cli/launch.mjs synth|validate|schema|bench [args]`.
+// Runs Slipway's commands fast on two cores: `node cli/launch.mjs synth|validate|schema|bench|promote|diff [args]`.
 // Plain JavaScript, because it runs before any TypeScript is built.
 //
 // - Bundling: esbuild bundles the command's own code (~20 ms). Third-party packages are pre-bundled once
@@ -35,6 +35,8 @@ const ENTRIES = {
   validate: { entry: "cli/validate.ts", typecheck: false },
   schema: { entry: "cli/schema.ts", typecheck: false },
   bench: { entry: "bench/bench.ts", typecheck: false, also: ["bench/worker.ts"] },
+  promote: { entry: "cli/promote.ts", typecheck: false },
+  diff: { entry: "cli/diff.ts", typecheck: false },
 };
 
 /** Writes `path` whole or not at all: readers see the old file or the new one, never a part. */

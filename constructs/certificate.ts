@@ -11,7 +11,7 @@
 import { ApiObject, Chart } from "cdk8s";
 import { Construct } from "constructs";
 import type { ICertificate } from "@kubernetes-models/cert-manager/cert-manager.io/v1/Certificate";
-import { goDurationSeconds } from "../lib/duration";
+import { goDurationMs } from "../lib/duration";
 import { PropsError } from "../lib/errors";
 import { DNS_LABEL, DNS_SUBDOMAIN, GO_DURATION, HOSTNAME, matches } from "../lib/formats";
 import type { Component } from "./lib/component";
@@ -69,7 +69,7 @@ const DEFAULTS = {
 } as const;
 
 /** cert-manager refuses shorter certificates. */
-const MIN_DURATION_SECONDS = 3600;
+const MIN_DURATION_MS = 3600e3;
 const FILES: readonly CertificateFile[] = ["tls.crt", "tls.key", "ca.crt"];
 
 export class Certificate extends Construct {
@@ -102,8 +102,8 @@ export class Certificate extends Construct {
     for (const [field, value] of [["duration", duration], ["renewBefore", renewBefore]] as const) {
       if (!matches(GO_DURATION, value)) throw new PropsError(`${me}: '${field}' must be ${GO_DURATION.expected} (got '${value}')`);
     }
-    if (goDurationSeconds(duration) < MIN_DURATION_SECONDS) throw new PropsError(`${me}: 'duration' must be at least 1h, as cert-manager requires (got '${duration}')`);
-    if (goDurationSeconds(renewBefore) >= goDurationSeconds(duration)) {
+    if (goDurationMs(duration) < MIN_DURATION_MS) throw new PropsError(`${me}: 'duration' must be at least 1h, as cert-manager requires (got '${duration}')`);
+    if (goDurationMs(renewBefore) >= goDurationMs(duration)) {
       throw new PropsError(`${me}: 'renewBefore' ${renewBefore} must be shorter than 'duration' ${duration}, or the certificate is renewed as soon as it is issued`);
     }
     const usages = props.usages ?? DEFAULTS.usages;

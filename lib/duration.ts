@@ -1,12 +1,16 @@
-/** Go durations (`90m`, `1h30m`, `2160h`), as cert-manager and Argo CD read them. */
-import { GO_DURATION, matches } from "./formats";
+/** Go durations (`64h`, `1h30m`, `1.5h`), as Argo CD reads sync windows: the format is GO_DURATION in formats.ts. */
+const UNIT_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, "µs": 1e-3, ms: 1, s: 1e3, m: 60e3, h: 3600e3 };
+const PART = /([0-9]+(?:\.[0-9]+)?)(ns|us|µs|ms|s|m|h)/y;
 
-const UNIT_SECONDS: Readonly<Record<string, number>> = { ns: 1e-9, us: 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
-
-/** Seconds in a Go duration such as `1h30m`; NaN when it is not one. */
-export function goDurationSeconds(duration: string): number {
-  if (!matches(GO_DURATION, duration)) return NaN;
-  let seconds = 0;
-  for (const [, value, unit] of duration.matchAll(/([0-9]+(?:\.[0-9]+)?)(ns|us|ms|s|m|h)/g)) seconds += Number(value) * UNIT_SECONDS[unit!]!;
-  return seconds;
+/** Milliseconds in a Go duration; NaN when the text is not one. */
+export function goDurationMs(text: string): number {
+  if (text === "") return NaN;
+  PART.lastIndex = 0;
+  let total = 0;
+  while (PART.lastIndex < text.length) {
+    const m = PART.exec(text);
+    if (!m) return NaN;
+    total += Number(m[1]) * UNIT_MS[m[2]];
+  }
+  return total;
 }

@@ -19,7 +19,9 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   argocd: ["lib", "environments", "constructs"],
   bootstrap: ["lib", "environments"],
   render: ["lib", "environments", "constructs", "validation", "stacks", "argocd"],
-  cli: ["lib", "environments", "constructs", "validation", "stacks", "argocd", "render"],
+  // Promotion and review judge plain objects and files, with the gate's own readers of plain objects.
+  review: ["lib", "validation"],
+  cli: ["lib", "environments", "constructs", "validation", "stacks", "argocd", "render", "review"],
   bench: ["lib", "environments", "constructs", "validation", "stacks", "argocd", "render"],
 };
 

@@ -2,7 +2,6 @@ import type { IDeployment } from "kubernetes-models/apps/v1";
 import { Api } from "../../constructs/api";
 import { Certificate, type CertificateProps } from "../../constructs/certificate";
 import { applySyncWaves, SYNC_WAVE_ANNOTATION } from "../../constructs/lib/roles";
-import { goDurationSeconds } from "../../lib/duration";
 import { checkSchema } from "../../validation/schema";
 import { errorOf, find, image, objects, testChart } from "../support/chart";
 
@@ -101,21 +100,5 @@ describe("Certificate", () => {
 
   test("refuses to mount a file its Secret does not hold", () => {
     expect(errorOf(() => render().certificate.volume(["tls.pem" as never]))).toBe("Certificate 'api-cert': its Secret holds tls.crt, tls.key, ca.crt; mount some of them (got 'tls.pem')");
-  });
-});
-
-describe("goDurationSeconds", () => {
-  test.each([
-    ["2160h", 2160 * 3600],
-    ["1h30m", 5400],
-    ["90s", 90],
-    ["1.5h", 5400],
-    ["250ms", 0.25],
-  ])("%s is %d seconds", (text, seconds) => {
-    expect(goDurationSeconds(text)).toBe(seconds);
-  });
-
-  test.each(["90d", "1 h", "", "h"])("'%s' is no Go duration (NaN)", (text) => {
-    expect(goDurationSeconds(text)).toBeNaN();
   });
 });
