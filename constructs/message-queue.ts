@@ -102,8 +102,8 @@ export class MessageQueue extends Workload {
   readonly user: string;
   /** The Secret holding `password`, `erlang-cookie` and `url`. */
   readonly credentials: ExternalSecret;
-  /** Clients connect on AMQP only; the management port opens to a connection that names it. */
-  readonly defaultPorts = ["amqp"];
+  /** Clients connect on AMQP only; the management port opens (and joins the Service) for a connection that names it. */
+  override readonly defaultPorts = ["amqp"];
 
   constructor(scope: Construct, id: string, props: MessageQueueProps) {
     super(scope, id, "MessageQueue", "data", props, {

@@ -62,10 +62,14 @@ export abstract class Component extends Construct implements Connectable {
   readonly description: string;
   /** Ports it serves, by name. */
   abstract readonly ports: Readonly<Record<string, number>>;
+  /** The ports a connection opens when it names none (see Connectable); undefined: all of them. */
+  readonly defaultPorts?: readonly string[];
   /** Its own NetworkPolicy: who may call it, whom it may call (DNS is the namespace's, for every pod). */
   protected readonly policy: ApiObject;
   private readonly ingress: NetworkRule[] = [];
   private readonly egress: NetworkRule[] = [];
+  /** Port numbers some caller was admitted on. */
+  private readonly opened = new Set<number>();
 
   /** What it is, lower-case: its `app.kubernetes.io/component` label, e.g. `cronjob`. */
   readonly kind: string;
@@ -130,6 +134,17 @@ export abstract class Component extends Construct implements Connectable {
 
   admit(caller: Component, ports: readonly NetworkPort[]): void {
     this.ingress.push({ peers: caller.peers, ports });
+    for (const p of ports) this.opened.add(p.port);
+  }
+
+  /**
+   * The ports its Service offers: those connections open by default, and any other once a connection
+   * opened it by name. A port no one may reach (a management UI nobody connects to) stays off the Service.
+   * Read when the chart is written, after every connection.
+   */
+  protected servicePorts(): Readonly<Record<string, number>> {
+    const defaults = this.defaultPorts ?? Object.keys(this.ports);
+    return Object.fromEntries(Object.entries(this.ports).filter(([name, port]) => defaults.includes(name) || this.opened.has(port)));
   }
 
   /** Admits pods of another namespace (e.g. the ingress controller's) on `ports`, by name. */

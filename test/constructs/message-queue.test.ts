@@ -132,19 +132,15 @@ describe("MessageQueue", () => {
     ]);
   });
 
-  test("one pod behind a headless Service on the AMQP and management ports", () => {
-    const { all, statefulSet, queue } = render();
+  test("one pod behind a headless Service on the AMQP port; the management port joins it once a component connects to it", () => {
+    const { chart, all, statefulSet, queue } = render();
     expect(queue.ports).toEqual({ amqp: 5672, management: 15672 });
     expect(statefulSet.spec?.replicas).toBe(1);
     expect(statefulSet.spec?.serviceName).toBe("queue");
-    expect(find<IService>(all(), "Service", "queue").spec).toEqual({
-      clusterIP: "None",
-      selector: SELECTOR,
-      ports: [
-        { name: "amqp", port: 5672, targetPort: "amqp", protocol: "TCP" },
-        { name: "management", port: 15672, targetPort: "management", protocol: "TCP" },
-      ],
-    });
+    const amqp = { name: "amqp", port: 5672, targetPort: "amqp", protocol: "TCP" };
+    expect(find<IService>(all(), "Service", "queue").spec).toEqual({ clusterIP: "None", selector: SELECTOR, ports: [amqp] });
+    consumer(chart, "monitor").connect(queue, { ports: ["management"], envPrefix: false });
+    expect(find<IService>(all(), "Service", "queue").spec?.ports).toEqual([amqp, { name: "management", port: 15672, targetPort: "management", protocol: "TCP" }]);
   });
 
   test("a client gets AMQP_URL (password URL-encoded) and the parts, and reaches the AMQP port only", () => {
