@@ -9,8 +9,8 @@
  *
  * Built for the official image (quay.io/oauth2-proxy/oauth2-proxy): a static binary on distroless
  * `static:nonroot` (its Makefile's runtime image), so uid 65532, no shell (probes are HTTP, on its `/ping`),
- * and nothing written at run time. Configured by OAUTH2_PROXY_* variables, each a flag of its
- * docs/docs/configuration/overview.md.
+ * and nothing written at run time. Configured by command-line flags, its secrets by the OAUTH2_PROXY_*
+ * variables its docs (docs/docs/configuration/overview.md) name for them.
  */
 import type { Construct } from "constructs";
 import { PropsError } from "../lib/errors";
@@ -61,7 +61,7 @@ export class OAuth2Proxy extends Workload {
   readonly credentials: ExternalSecret;
 
   constructor(scope: Construct, id: string, props: OAuth2ProxyProps) {
-    super(scope, id, "OAuth2Proxy", "app", props, {
+    super(scope, id, "OAuth2Proxy", "app", { ...props, args: oauth2ProxyFlags(props) }, {
       longRunning: true,
       ports: { http: PORT },
       probe: { http: "/ping", port: "http" },
@@ -84,27 +84,10 @@ export class OAuth2Proxy extends Workload {
       secretName: `${this.name}-credentials`,
       keys: ["client-secret", "cookie-secret"],
     });
+    // The secrets as the variables oauth2-proxy reads them from; everything else is a flag (oauth2ProxyFlags).
     this.addEnv(
-      {
-        OAUTH2_PROXY_PROVIDER: "oidc",
-        OAUTH2_PROXY_OIDC_ISSUER_URL: props.issuerUrl,
-        OAUTH2_PROXY_CLIENT_ID: props.clientId,
-        OAUTH2_PROXY_CLIENT_SECRET: this.credentials.ref("client-secret"),
-        OAUTH2_PROXY_COOKIE_SECRET: this.credentials.ref("cookie-secret"),
-        OAUTH2_PROXY_EMAIL_DOMAINS: props.emailDomains.join(","),
-        ...(groups.length ? { OAUTH2_PROXY_ALLOWED_GROUPS: groups.join(",") } : {}),
-        OAUTH2_PROXY_HTTP_ADDRESS: `0.0.0.0:${PORT}`,
-        // Behind nginx: the callback URL and redirects follow X-Forwarded-Proto/-Host, the public ones.
-        OAUTH2_PROXY_REVERSE_PROXY: "true",
-        // nginx's auth_request only asks /oauth2/auth; nothing is proxied through it.
-        OAUTH2_PROXY_UPSTREAMS: "static://202",
-        OAUTH2_PROXY_SET_XAUTHREQUEST: "true",
-        OAUTH2_PROXY_SKIP_PROVIDER_BUTTON: "true",
-        OAUTH2_PROXY_SKIP_JWT_BEARER_TOKENS: "true",
-        OAUTH2_PROXY_COOKIE_SECURE: "true",
-        OAUTH2_PROXY_SILENCE_PING_LOGGING: "true",
-      },
-      "its configuration",
+      { OAUTH2_PROXY_CLIENT_SECRET: this.credentials.ref("client-secret"), OAUTH2_PROXY_COOKIE_SECRET: this.credentials.ref("cookie-secret") },
+      "its secrets",
     );
     const issuerService = new ExternalService(this, "issuer", { cidrs: props.issuerCidrs, ports: { https: issuer.port } });
     this.connect(issuerService, { envPrefix: false });
@@ -112,6 +95,33 @@ export class OAuth2Proxy extends Workload {
     this.addDeployment(labels, props);
     this.addService(labels);
   }
+}
+
+/**
+ * Its command-line flags (the image's entrypoint is the binary), as docs/docs/configuration/overview.md names
+ * them: OIDC against the issuer, behind nginx's auth_request, sessions in a secure cookie.
+ */
+export function oauth2ProxyFlags(props: Pick<OAuth2ProxyProps, "issuerUrl" | "clientId" | "emailDomains" | "allowedGroups">): string[] {
+  return [
+    "--provider=oidc",
+    `--oidc-issuer-url=${props.issuerUrl}`,
+    `--client-id=${props.clientId}`,
+    ...props.emailDomains.map((domain) => `--email-domain=${domain}`),
+    ...(props.allowedGroups ?? DEFAULTS.allowedGroups).map((group) => `--allowed-group=${group}`),
+    `--http-address=0.0.0.0:${PORT}`,
+    // Behind nginx: the callback URL and redirects follow X-Forwarded-Proto and -Host, the public ones.
+    "--reverse-proxy=true",
+    // nginx asks /oauth2/auth and never proxies through it.
+    "--upstream=static://202",
+    // The user's name, email and groups as X-Auth-Request-* headers of the /oauth2/auth answer.
+    "--set-xauthrequest=true",
+    // Straight to the issuer: no page with a single "sign in" button.
+    "--skip-provider-button=true",
+    // API clients may send a bearer token the issuer signed for this client instead of a session cookie.
+    "--skip-jwt-bearer-tokens=true",
+    "--cookie-secure=true",
+    "--silence-ping-logging=true",
+  ];
 }
 
 /** The issuer's port, from its URL; only https: tokens and the client secret cross this connection. */

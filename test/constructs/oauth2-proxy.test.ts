@@ -50,25 +50,30 @@ describe("OAuth2Proxy, as a Proxy's oidc", () => {
     ]);
   });
 
-  test("is configured for the OIDC issuer by its variables, the client and cookie secrets as references to the store's Secret", () => {
-    expect(render({ allowedGroups: ["datapio-admins", "datapio-devs"] }).container.env).toEqual([
-      { name: "OAUTH2_PROXY_ALLOWED_GROUPS", value: "datapio-admins,datapio-devs" },
-      { name: "OAUTH2_PROXY_CLIENT_ID", value: "datapio-gateway" },
+  test("is configured for the OIDC issuer by flags, the client and cookie secrets by variables referring to the store's Secret", () => {
+    const { container } = render({ emailDomains: ["acme.com", "acme.org"], allowedGroups: ["datapio-admins", "datapio-devs"] });
+    expect(container.args).toEqual([
+      "--provider=oidc",
+      "--oidc-issuer-url=https://login.example.com/realms/acme",
+      "--client-id=datapio-gateway",
+      "--email-domain=acme.com",
+      "--email-domain=acme.org",
+      "--allowed-group=datapio-admins",
+      "--allowed-group=datapio-devs",
+      "--http-address=0.0.0.0:4180",
+      "--reverse-proxy=true",
+      "--upstream=static://202",
+      "--set-xauthrequest=true",
+      "--skip-provider-button=true",
+      "--skip-jwt-bearer-tokens=true",
+      "--cookie-secure=true",
+      "--silence-ping-logging=true",
+    ]);
+    expect(container.env).toEqual([
       { name: "OAUTH2_PROXY_CLIENT_SECRET", ...secretRef("client-secret") },
       { name: "OAUTH2_PROXY_COOKIE_SECRET", ...secretRef("cookie-secret") },
-      { name: "OAUTH2_PROXY_COOKIE_SECURE", value: "true" },
-      { name: "OAUTH2_PROXY_EMAIL_DOMAINS", value: "acme.com" },
-      { name: "OAUTH2_PROXY_HTTP_ADDRESS", value: "0.0.0.0:4180" },
-      { name: "OAUTH2_PROXY_OIDC_ISSUER_URL", value: "https://login.example.com/realms/acme" },
-      { name: "OAUTH2_PROXY_PROVIDER", value: "oidc" },
-      { name: "OAUTH2_PROXY_REVERSE_PROXY", value: "true" },
-      { name: "OAUTH2_PROXY_SET_XAUTHREQUEST", value: "true" },
-      { name: "OAUTH2_PROXY_SILENCE_PING_LOGGING", value: "true" },
-      { name: "OAUTH2_PROXY_SKIP_JWT_BEARER_TOKENS", value: "true" },
-      { name: "OAUTH2_PROXY_SKIP_PROVIDER_BUTTON", value: "true" },
-      { name: "OAUTH2_PROXY_UPSTREAMS", value: "static://202" },
     ]);
-    expect(render().container.env?.map((e) => e.name)).not.toContain("OAUTH2_PROXY_ALLOWED_GROUPS");
+    expect(render().container.args?.filter((a) => a.startsWith("--allowed-group"))).toEqual([]);
   });
 
   test("reads the client secret and the cookie secret from the stack's Vault folder", () => {
@@ -145,7 +150,7 @@ describe("OAuth2Proxy, as a Proxy's oidc", () => {
   });
 
   test("any email domain is allowed only when said so, with \"*\"", () => {
-    expect(render({ emailDomains: ["*"] }).container.env).toContainEqual({ name: "OAUTH2_PROXY_EMAIL_DOMAINS", value: "*" });
+    expect(render({ emailDomains: ["*"] }).container.args).toContain("--email-domain=*");
   });
 });
 
