@@ -14,7 +14,6 @@ import type { ICertificate } from "@kubernetes-models/cert-manager/cert-manager.
 import { goDurationMs } from "../lib/duration";
 import { PropsError } from "../lib/errors";
 import { DNS_LABEL, DNS_SUBDOMAIN, GO_DURATION, HOSTNAME, matches } from "../lib/formats";
-import type { Component } from "./lib/component";
 import { componentLabels } from "./lib/labels";
 import { setRole } from "./lib/roles";
 import type { Mount } from "./lib/volumes";
@@ -30,11 +29,12 @@ export interface CertificateProps {
   /** The cert-manager Issuer or ClusterIssuer that signs it. */
   readonly issuer: TlsIssuer;
   /**
-   * Components whose in-cluster names it covers: `<name>`, `<name>.<namespace>`, `<name>.<namespace>.svc`
-   * and `<name>.<namespace>.svc.cluster.local`.
+   * Services (by name: a component's name is its Service's) whose in-cluster names it covers: `<name>`,
+   * `<name>.<namespace>`, `<name>.<namespace>.svc` and `<name>.<namespace>.svc.cluster.local`. Names, so
+   * the certificate can exist before the component that mounts it.
    * @default []
    */
-  readonly services?: readonly Component[];
+  readonly services?: readonly string[];
   /**
    * More DNS names, e.g. public host names.
    * @default []
@@ -88,8 +88,10 @@ export class Certificate extends Construct {
     const namespace = Chart.of(this).namespace;
     const services = props.services ?? [];
     if (services.length && !namespace) throw new PropsError(`${me}: the chart has no namespace; in-cluster names need one`);
+    const badService = services.find((s) => !matches(DNS_LABEL, s));
+    if (badService !== undefined) throw new PropsError(`${me}: service '${badService}' is not a Service name: expected ${DNS_LABEL.expected}`);
     this.dnsNames = [
-      ...services.flatMap((s) => [s.name, `${s.name}.${namespace}`, `${s.name}.${namespace}.svc`, `${s.name}.${namespace}.svc.cluster.local`]),
+      ...services.flatMap((s) => [s, `${s}.${namespace}`, `${s}.${namespace}.svc`, `${s}.${namespace}.svc.cluster.local`]),
       ...(props.dnsNames ?? []),
     ];
     if (this.dnsNames.length === 0) throw new PropsError(`${me}: it names no DNS name; give 'services' or 'dnsNames'`);

@@ -9,8 +9,7 @@ const VAULT_PKI = { kind: "ClusterIssuer" as const, name: "vault-pki" };
 
 function render(props: Partial<CertificateProps> = {}, options: { mount?: boolean } = {}) {
   const chart = testChart();
-  const api = new Api(chart, "api", { image: image("ghcr.io/acme/api") });
-  const certificate = new Certificate(chart, "api-cert", { issuer: VAULT_PKI, services: [api], ...props });
+  const certificate = new Certificate(chart, "api-cert", { issuer: VAULT_PKI, services: ["api"], ...props });
   if (options.mount) new Api(chart, "client", { image: image("ghcr.io/acme/client"), volumes: { "/etc/tls": certificate.volume(["tls.crt", "tls.key", "ca.crt"]) } });
   applySyncWaves(chart);
   const all = objects(chart);
@@ -93,6 +92,7 @@ describe("Certificate", () => {
       "Certificate 'api-cert': 'renewBefore' 720h must be shorter than 'duration' 720h, or the certificate is renewed as soon as it is issued",
     ],
     ["no usage", { usages: [] }, "Certificate 'api-cert': 'usages' is empty; give \"server auth\", \"client auth\" or both"],
+    ["a service name that is no DNS label", { services: ["api.shop"] }, "Certificate 'api-cert': service 'api.shop' is not a Service name: expected a DNS label (lower-case letters, digits and '-', at most 63)"],
     ["a Secret name Kubernetes refuses", { secretName: "Api_TLS" }, "Certificate 'api-cert': 'secretName' must be a DNS subdomain (lower-case letters, digits, '-' and '.', at most 253) (got 'Api_TLS')"],
   ])("refuses %s", (_, props, message) => {
     expect(errorOf(() => render(props))).toBe(message);
