@@ -29,6 +29,8 @@ interface WorkerLine {
 const ROOT = process.cwd();
 const BIN = join(ROOT, "node_modules/.bin");
 const SIZES = [1, 10, 100, 300];
+/** The worker bundle, run so that its stack traces name the .ts sources. */
+const WORKER = ["--enable-source-maps", join(__dirname, "worker.js")];
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   const m = Math.floor(s.length / 2);
@@ -79,7 +81,7 @@ export function main(argv: readonly string[]): void {
   repeat("  tsc -b, sources unchanged", join(BIN, "tsc"), ["-b", "tsconfig.synth.json"], runs);
 
   const phases = Array.from({ length: runs }, () => {
-    const line = execFileSync(process.execPath, [join(__dirname, "worker.js"), "phases", out], { cwd: ROOT, encoding: "utf8" });
+    const line = execFileSync(process.execPath, [...WORKER, "phases", out], { cwd: ROOT, encoding: "utf8" });
     return JSON.parse(line) as Record<string, number>;
   });
   const phase = (k: string) => median(phases.map((p) => p[k]));
@@ -101,7 +103,7 @@ export function main(argv: readonly string[]): void {
   for (const n of SIZES) {
     const samples = Array.from({ length: runs }, () => {
       const t0 = performance.now();
-      const line = execFileSync(process.execPath, [join(__dirname, "worker.js"), String(n), join(scratch, `gen-${n}`)], { encoding: "utf8" });
+      const line = execFileSync(process.execPath, [...WORKER, String(n), join(scratch, `gen-${n}`)], { encoding: "utf8" });
       return { wall: performance.now() - t0, ...(JSON.parse(line) as WorkerLine) };
     });
     wall[n] = median(samples.map((s) => s.wall));
