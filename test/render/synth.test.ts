@@ -10,8 +10,9 @@ import { collectFiles } from "../../render/files";
 import { writeOutput } from "../../render/write";
 import { runValidateCli } from "../../cli/validate";
 import { DEFAULT_PROFILE } from "../../validation";
-import { ConfigError } from "../../environments";
+import { ConfigError, loadEnvironments } from "../../environments";
 import { kubectl } from "../support/kubectl";
+import { stackSettings } from "../support/stacks";
 import { readTree } from "../support/tree";
 import { deadPid, systemError } from "./support";
 
@@ -62,7 +63,9 @@ describe("synth", () => {
     const folders = Object.keys(readTree(join(fresh, "dist")))
       .filter((p) => p.endsWith("/kustomization.yaml"))
       .map((p) => p.slice(0, p.lastIndexOf("/")));
-    expect(folders).toEqual(["dev/web", "prod/web", "staging/web"]);
+    // One folder per stack each environment file runs, derived from the files: adding a stack edits no test.
+    const expected = loadEnvironments(join(ROOT, "environments"), stackSettings).flatMap((env) => Object.keys(env.data.stacks).map((stack) => `${env.name}/${stack}`));
+    expect(folders).toEqual(expected.sort());
     for (const folder of folders) {
       const built = execFileSync(kubectl(), ["kustomize", join(fresh, "dist", folder)], { encoding: "utf8" });
       const objects = built.split(/^---$/m).length;
