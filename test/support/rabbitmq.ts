@@ -13,6 +13,7 @@ import { chmodSync, chownSync, closeSync, existsSync, mkdirSync, mkdtempSync, op
 import net from "node:net";
 import { tmpdir, userInfo } from "node:os";
 import path from "node:path";
+import { freePort } from "./net";
 
 export const INSTALL_HINT =
   "RabbitMQ is not installed: these tests boot the rendered rabbitmq.conf on a real node; install it with " +
@@ -21,17 +22,6 @@ export const INSTALL_HINT =
 /** Debian keeps RabbitMQ's own scripts (which take RABBITMQ_* variables as they are) out of PATH. */
 const SCRIPTS = "/usr/lib/rabbitmq/bin";
 const NOBODY = 65534;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function canConnect(port: number): Promise<boolean> {
   return new Promise((resolve) => {
