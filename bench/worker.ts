@@ -9,6 +9,7 @@
 import { App, Chart } from "cdk8s";
 import { Api } from "../constructs/api";
 import { stackLabels } from "../constructs/lib/labels";
+import { Namespace } from "../constructs/namespace";
 import { applySyncWaves } from "../constructs/lib/roles";
 import { synth, validateFiles } from "../render/pipeline";
 import { collectFiles, foldersOf, renderTexts, type Output } from "../render/files";
@@ -28,7 +29,9 @@ function environment(app: App, env: string, services: number): Output {
       env: { LOG_LEVEL: "info", SERVICE_NAME: name },
     });
   });
-  apis.slice(1).forEach((api, i) => apis[i]!.connect(api));
+  new Namespace(chart, "namespace", { ingressControllerNamespace: "ingress-nginx" });
+  // A ring of calls: every Service is someone's callee, as the gate demands of a real stack.
+  apis.forEach((api, i) => api.connect(apis[(i + 1) % apis.length]!, { envPrefix: false }));
   applySyncWaves(chart);
   return { chart, folder: `${env}/bench`, source: "bench" };
 }

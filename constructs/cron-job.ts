@@ -4,9 +4,9 @@
  */
 import { PropsError } from "../lib/errors";
 import type { Construct } from "constructs";
-import { CRON_SCHEDULE } from "../lib/cron";
+import { CRON_EXAMPLE, cronScheduleProblem } from "../lib/cron";
 import { k8s } from "./lib/k8s";
-import { APP_DEFAULTS, Workload, type ContainerProps } from "./lib/workload";
+import { APP_DEFAULTS, Workload, type ContainerProps, type InitContainerProps } from "./lib/workload";
 
 export interface CronJobProps extends ContainerProps {
   /** Five-field cron schedule (or a macro such as @daily), read in `timeZone`. */
@@ -32,6 +32,11 @@ export interface CronJobProps extends ContainerProps {
    */
   readonly annotations?: Readonly<Record<string, string>>;
   /**
+   * Steps run in order before the main container, each to completion (e.g. a dump before its upload).
+   * @default []
+   */
+  readonly initContainers?: readonly InitContainerProps[];
+  /**
    * uid the image runs as (never 0).
    * @default 10001
    */
@@ -51,9 +56,8 @@ export class CronJob extends Workload {
   constructor(scope: Construct, id: string, props: CronJobProps) {
     super(scope, id, "CronJob", "last", props, { longRunning: false });
     const me = this.description;
-    if (!CRON_SCHEDULE.test(props.schedule)) {
-      throw new PropsError(`${me}: 'schedule' must be a cron schedule such as '0 3 * * *' or @daily (got '${props.schedule}')`);
-    }
+    const problem = cronScheduleProblem(props.schedule);
+    if (problem) throw new PropsError(`${me}: 'schedule' must be ${CRON_EXAMPLE} (got '${props.schedule}': ${problem})`);
     const labels = this.labels(props.image.tag);
     new k8s.KubeCronJob(this, "cronjob", {
       metadata: { name: this.name, labels, ...(props.annotations ? { annotations: { ...props.annotations } } : {}) },

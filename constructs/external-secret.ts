@@ -3,12 +3,19 @@
  * come from the store at runtime, and Git only ever holds the reference. Derived keys (a connection URL
  * with the password URL-encoded, a config-file line) are computed by External Secrets' template engine
  * from the fetched values, so they never pass through Git either.
+ *
+ * Values are read (or generated) when the ExternalSecret is created and again only when it changes
+ * (`refreshPolicy: OnChange`), the same with Vault and with the generator: a password changed in Vault is
+ * never picked up behind the pods' backs. Bumping the store's `rotation` changes every ExternalSecret that
+ * is not read-once, and the hash of it on the pods that read them, so one sync reads the new values and
+ * rolls those pods onto them (README, "Password rotation").
  */
 import { PropsError } from "../lib/errors";
 import { ApiObject } from "cdk8s";
 import { Construct } from "constructs";
 import type { IExternalSecret } from "@kubernetes-models/external-secrets/external-secrets.io/v1/ExternalSecret";
 import { DATA_KEY, matches } from "../lib/formats";
+import { checksum } from "./lib/workload";
 import type { SecretKeyRef } from "./lib/env";
 import type { SecretStore } from "./secret-store";
 
@@ -16,6 +23,11 @@ export interface ExternalSecretProps {
   readonly store: SecretStore;
   /** Name of the Secret created in the namespace (and of this ExternalSecret). */
   readonly secretName: string;
+  /**
+   * Name of the secret in Vault, under the store's key prefix.
+   * @default - the secretName
+   */
+  readonly remoteName?: string;
   /** Keys fetched from the store (or generated), e.g. `["password"]`. */
   readonly keys: readonly string[];
   /**
@@ -25,12 +37,16 @@ export interface ExternalSecretProps {
    */
   readonly templates?: Readonly<Record<string, string>>;
   /**
-   * How often values are re-read from Vault. Generated values are created once and never rotated:
-   * a database initialised with a password must keep it.
-   * @default "1h"
+   * Read (or generate) the values once, when the Secret is first created, and never again, rotation
+   * included: for a password data was initialised with (a database's superuser), which a new value would
+   * lock out.
+   * @default false
    */
-  readonly refreshInterval?: string;
+  readonly readOnce?: boolean;
 }
+
+/** The annotation that carries the store's rotation count to the ExternalSecrets it rotates. */
+export const ROTATION_ANNOTATION = "slipway.dev/rotation";
 
 /**
  * A Go template expression that URL-encodes the value of `key` for any part of a URL: `urlquery` escapes
@@ -44,6 +60,8 @@ export function urlEncoded(key: string): string {
 export class ExternalSecret extends Construct {
   readonly secretName: string;
   readonly keys: readonly string[];
+  /** Changes whenever the values may (its spec or rotation); undefined for a read-once Secret. */
+  readonly version?: string;
 
   constructor(scope: Construct, id: string, props: ExternalSecretProps) {
     super(scope, id);
@@ -57,10 +75,12 @@ export class ExternalSecret extends Construct {
     this.secretName = props.secretName;
     this.keys = all;
     const spec = props.store.source.provider === "vault" ? this.fromVault(props) : this.fromGenerator(props);
+    const rotation = props.readOnce ? 0 : props.store.rotation;
+    if (!props.readOnce) this.version = checksum(JSON.stringify({ spec, rotation })).slice(0, 16);
     new ApiObject(this, "external-secret", {
       apiVersion: "external-secrets.io/v1",
       kind: "ExternalSecret",
-      metadata: { name: props.secretName },
+      metadata: { name: props.secretName, ...(rotation ? { annotations: { [ROTATION_ANNOTATION]: String(rotation) } } : {}) },
       spec,
     });
   }
@@ -68,7 +88,7 @@ export class ExternalSecret extends Construct {
   /** A reference to one key of the provisioned Secret. */
   ref(key: string): SecretKeyRef {
     if (!this.keys.includes(key)) throw new PropsError(`ExternalSecret '${this.secretName}': it holds no key '${key}' (it holds ${this.keys.join(", ")})`);
-    return { secretName: this.secretName, key };
+    return { secretName: this.secretName, key, ...(this.version ? { version: this.version } : {}) };
   }
 
   private target(props: ExternalSecretProps, creationPolicy: "Owner" | "Orphan"): NonNullable<IExternalSecret["spec"]>["target"] {
@@ -81,9 +101,9 @@ export class ExternalSecret extends Construct {
   }
 
   private fromVault(props: ExternalSecretProps): IExternalSecret["spec"] {
-    const remoteKey = [props.store.keyPrefix, props.secretName].filter(Boolean).join("/");
+    const remoteKey = [props.store.keyPrefix, props.remoteName ?? props.secretName].filter(Boolean).join("/");
     return {
-      refreshInterval: props.refreshInterval ?? "1h",
+      refreshPolicy: props.readOnce ? "CreatedOnce" : "OnChange",
       secretStoreRef: { kind: "SecretStore", name: props.store.storeName },
       target: this.target(props, "Owner"),
       data: props.keys.map((key) => ({ secretKey: key, remoteRef: { key: remoteKey, property: key } })),
@@ -93,7 +113,7 @@ export class ExternalSecret extends Construct {
   /** Orphan: the generated value outlives this object, so data initialised with it stays reachable. */
   private fromGenerator(props: ExternalSecretProps): IExternalSecret["spec"] {
     return {
-      refreshPolicy: "CreatedOnce",
+      refreshPolicy: props.readOnce ? "CreatedOnce" : "OnChange",
       target: this.target(props, "Orphan"),
       dataFrom: props.keys.map((key) => ({
         sourceRef: { generatorRef: props.store.generatorRef },

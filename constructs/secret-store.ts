@@ -32,6 +32,12 @@ export interface SecretStoreProps {
    * @default - no prefix
    */
   readonly keyPrefix?: string;
+  /**
+   * Bump it to rotate: every ExternalSecret of the store that is not read-once reads (or generates) its
+   * values again, and the pods that use them roll onto them.
+   * @default 0
+   */
+  readonly rotation?: number;
 }
 
 const GENERATOR = { apiVersion: "generators.external-secrets.io/v1alpha1", kind: "Password" } as const;
@@ -41,11 +47,14 @@ export class SecretStore extends Construct {
   readonly storeName: string;
   readonly source: VaultStore | GeneratorStore;
   readonly keyPrefix: string;
+  readonly rotation: number;
 
   constructor(scope: Construct, id: string, props: SecretStoreProps) {
     super(scope, id);
     this.source = props.source;
     this.keyPrefix = props.keyPrefix ?? "";
+    this.rotation = props.rotation ?? 0;
+    if (!Number.isInteger(this.rotation) || this.rotation < 0) throw new PropsError(`SecretStore '${id}': 'rotation' must be an integer ≥ 0 (got ${this.rotation})`);
     this.storeName = props.source.provider === "vault" ? "vault" : "password";
     if (props.source.provider === "vault") {
       if (!/^https?:\/\//.test(props.source.server)) {

@@ -8,7 +8,7 @@
  * not both) run on the parsed file, in environments/index.ts.
  */
 import { z } from "zod";
-import { CRON_SCHEDULE } from "../lib/cron";
+import { CRON_EXAMPLE, CRON_SCHEDULE, cronScheduleProblem } from "../lib/cron";
 import {
   DNS_LABEL,
   DNS_SUBDOMAIN,
@@ -31,7 +31,14 @@ export const DnsLabel = formatted(DNS_LABEL);
 export const DnsSubdomain = formatted(DNS_SUBDOMAIN);
 export const Quantity = formatted(QUANTITY);
 export const Hostname = formatted(HOSTNAME);
-export const CronSchedule = z.string().regex(CRON_SCHEDULE, { message: "expected a cron schedule such as '0 3 * * *' or @daily" });
+/** A schedule Kubernetes accepts and that runs (`0 0 31 2 *` parses, but never runs): see lib/cron.ts. */
+export const CronSchedule = z
+  .string()
+  .regex(CRON_SCHEDULE, { message: `expected ${CRON_EXAMPLE}` })
+  .superRefine((schedule, ctx) => {
+    const problem = CRON_SCHEDULE.test(schedule) ? cronScheduleProblem(schedule) : undefined;
+    if (problem) ctx.addIssue({ code: "custom", message: `expected ${CRON_EXAMPLE}, got '${schedule}': ${problem}` });
+  });
 
 export const ImageRef = z
   .object({
@@ -95,6 +102,14 @@ export const StackSecrets = z
     keyPrefix: z.string().min(1).optional().describe("Folder of the stack's secrets under the KV mount. @default <env>/<stack>"),
     path: z.string().min(1).optional().describe("KV v2 mount. @default the environment's secrets.path"),
     authMountPath: z.string().min(1).optional().describe("Mount of Vault's Kubernetes auth. @default the environment's secrets.authMountPath"),
+    rotation: z
+      .number()
+      .int()
+      .min(0)
+      .optional()
+      .describe(
+        "Bump to rotate the stack's passwords (Vault's current values, or newly generated ones) and roll the pods that use them; superuser passwords are never rotated this way (README, Password rotation). @default 0",
+      ),
   })
   .strict();
 

@@ -103,3 +103,10 @@ export const AMQP_BINDING_KEY: Format = {
   maxLength: 255,
   expected: "a binding key such as orders.created, orders.* or orders.# (words of letters, digits, '-' and '_', or * and #, separated by '.')",
 };
+
+/** An S3 bucket name (AWS's rules, which S3-compatible stores follow): path-style URLs need no more. */
+export const S3_BUCKET: Format = {
+  pattern: /^[a-z0-9][a-z0-9.-]*[a-z0-9]$/,
+  maxLength: 63,
+  expected: "an S3 bucket name (3 to 63 lower-case letters, digits, '.' and '-')",
+};

@@ -28,7 +28,8 @@ export interface StackChart extends Output {
 /** The stack's secret store: Vault with the stack's own role and key folder (`<stack>-<env>`, `<env>/<stack>` unless it says otherwise), or the generator. */
 function secretStore(scope: Construct, env: SharedSections & { name: string }, stack: string, settings: StackBase): SecretStore {
   const own = settings.secrets ?? {};
-  if (env.secrets.provider === "generator") return new SecretStore(scope, "secret-store", { source: { provider: "generator" } });
+  const rotation = own.rotation ?? 0;
+  if (env.secrets.provider === "generator") return new SecretStore(scope, "secret-store", { source: { provider: "generator" }, rotation });
   const source: VaultStore = {
     provider: "vault",
     server: env.secrets.server,
@@ -36,7 +37,7 @@ function secretStore(scope: Construct, env: SharedSections & { name: string }, s
     authMountPath: own.authMountPath ?? env.secrets.authMountPath,
     role: own.role ?? `${stack}-${env.name}`,
   };
-  return new SecretStore(scope, "secret-store", { source, keyPrefix: own.keyPrefix ?? `${env.name}/${stack}` });
+  return new SecretStore(scope, "secret-store", { source, keyPrefix: own.keyPrefix ?? `${env.name}/${stack}`, rotation });
 }
 
 export function buildStacks(app: App, environments: readonly Environment[], stacks: ReadonlyMap<string, StackDefinition>): StackChart[] {

@@ -12,6 +12,12 @@ import type { k8s } from "./k8s";
 export interface SecretKeyRef {
   readonly secretName: string;
   readonly key: string;
+  /**
+   * Changes whenever the Secret's values may: pods reading it carry a hash of it, so they roll onto new
+   * values (see ExternalSecret).
+   * @default - values that never change
+   */
+  readonly version?: string;
 }
 
 /** Plain text (rendered into the component's ConfigMap) or a Secret key (rendered as a reference). */
@@ -32,7 +38,7 @@ export class EnvironmentVariables {
   private readonly values = new Map<string, { value: EnvValue; from: string }>();
 
   /** @param owner the construct, for messages, e.g. `Api 'api'` */
-  constructor(private readonly owner: string) {}
+  constructor(readonly owner: string) {}
 
   /** Adds every variable of `env`; `from` says where they come from, e.g. `its env` or `its connection to Database 'database'`. */
   add(env: Env, from: string): void {
@@ -50,6 +56,20 @@ export class EnvironmentVariables {
 
   has(name: string): boolean {
     return this.values.has(name);
+  }
+
+  names(): string[] {
+    return [...this.values.keys()];
+  }
+
+  /** Every variable as a container's `env` lists it, in code-point order. */
+  rendered(): k8s.EnvVar[] {
+    return [...Object.entries(this.plain()).map(([name, value]) => ({ name, value })), ...this.secretRefs()].sort((a, b) => byCodePoint(a.name, b.name));
+  }
+
+  /** `<secret>/<key>@<version>` of every Secret key read whose values may change. */
+  secretVersions(): string[] {
+    return this.sorted().flatMap(([, { value }]) => (isSecretKeyRef(value) && value.version !== undefined ? [`${value.secretName}/${value.key}@${value.version}`] : []));
   }
 
   /** The plain values, in code-point order: the data of the component's ConfigMap. */

@@ -81,6 +81,12 @@ export interface InitContainerProps {
    * @default - the component's resources
    */
   readonly resources?: ResourceRequirements;
+  /**
+   * Variables only this step sees, besides the component's (e.g. a dump's database credentials, which the
+   * container that uploads the dump never gets); a name the component also sets is an error.
+   * @default {}
+   */
+  readonly env?: Env;
 }
 
 export interface WorkloadProps extends ContainerProps {
@@ -165,7 +171,7 @@ export abstract class Workload extends Component {
   private readonly env: EnvironmentVariables;
   private readonly envOwner?: Workload;
   private readonly main: Omit<ContainerSpec, "env" | "volumeMounts">;
-  private readonly inits: readonly Omit<ContainerSpec, "env" | "volumeMounts">[];
+  private readonly inits: readonly (Omit<ContainerSpec, "env" | "volumeMounts"> & { readonly ownEnv: EnvironmentVariables })[];
   /** Shared by the main and the init containers; config files and the data volume join them later. */
   private readonly volumeMounts: k8s.VolumeMount[];
   private readonly volumes: k8s.Volume[];
@@ -223,6 +229,7 @@ export abstract class Workload extends Component {
       writablePaths: this.writablePaths,
     };
     this.inits = (props.initContainers ?? []).map((init) => ({
+      ownEnv: ownEnvironment(`init container '${init.name}' of ${me}`, init.env ?? {}),
       name: init.name,
       image: init.image ?? props.image,
       resources: init.resources ?? resources,
@@ -230,6 +237,7 @@ export abstract class Workload extends Component {
       ...(init.args ? { args: init.args } : {}),
       writablePaths: this.writablePaths,
     }));
+    this.checkInitEnv(this.env.names());
     const names = [this.name, ...this.inits.map((i) => i.name)];
     const twice = names.find((n, i) => names.indexOf(n) !== i);
     if (twice !== undefined) throw new PropsError(`${me}: two containers are named '${twice}'; init containers need names of their own`);
@@ -256,7 +264,16 @@ export abstract class Workload extends Component {
   }
 
   protected addEnv(env: Env, from: string): void {
+    this.checkInitEnv(Object.keys(env));
     this.env.add(env, from);
+  }
+
+  /** An init container's own variable may not shadow one the whole component gets. */
+  private checkInitEnv(names: readonly string[]): void {
+    for (const init of this.inits) {
+      const twice = names.find((name) => init.ownEnv.has(name));
+      if (twice !== undefined) throw new PropsError(`${init.ownEnv.owner}: '${twice}' is also set for the whole of ${this.description}; keep one`);
+    }
   }
 
   /** What it may ask of its namespace at once, at its largest: pods, and the requests and limits of all of them. */
@@ -311,20 +328,20 @@ export abstract class Workload extends Component {
   }
 
   private renderPodTemplate(labels: Record<string, string>, options: { spread?: boolean; restartPolicy?: "Always" | "OnFailure" | "Never" }): k8s.PodTemplateSpec {
-    const plain = this.env.plain();
-    const env: k8s.EnvVar[] = [...Object.entries(plain).map(([name, value]) => ({ name, value })), ...this.env.secretRefs()].sort((a, b) =>
-      byCodePoint(a.name, b.name),
-    );
+    const env = this.env.rendered();
+    const initEnv = (own: EnvironmentVariables) => [...env, ...own.rendered()].sort((a, b) => byCodePoint(a.name, b.name));
     const config = [...this.configFiles].sort(([a], [b]) => byCodePoint(a, b)).map(([, text]) => text).join("\n");
+    const secrets = [this.env, ...this.inits.map((i) => i.ownEnv)].flatMap((e) => e.secretVersions()).sort(byCodePoint).join("\n");
+    const annotations = {
+      ...(config ? { "slipway.dev/config-hash": checksum(config) } : {}),
+      ...(secrets ? { "slipway.dev/secrets-hash": checksum(secrets) } : {}),
+    };
     return {
-      metadata: {
-        labels,
-        ...(config ? { annotations: { "slipway.dev/config-hash": checksum(config) } } : {}),
-      },
+      metadata: { labels, ...(Object.keys(annotations).length ? { annotations } : {}) },
       spec: podSpec({
         serviceAccountName: this.serviceAccountName,
         runAs: this.runAs,
-        initContainers: this.inits.map((c) => ({ ...c, env, volumeMounts: this.volumeMounts })),
+        initContainers: this.inits.map(({ ownEnv, ...c }) => ({ ...c, env: initEnv(ownEnv), volumeMounts: this.volumeMounts })),
         containers: [{ ...this.main, env, volumeMounts: this.volumeMounts }],
         volumes: this.volumes,
         ...(options.spread ? { spreadSelector: this.selector } : {}),
@@ -419,6 +436,12 @@ export abstract class Workload extends Component {
       },
     });
   }
+}
+
+function ownEnvironment(owner: string, env: Env): EnvironmentVariables {
+  const variables = new EnvironmentVariables(owner);
+  variables.add(env, "its env");
+  return variables;
 }
 
 /** Claim templates are immutable: a version label there would fail the sync of every image upgrade. */

@@ -8,13 +8,13 @@ import { z } from "zod";
 import { Api } from "../../constructs/api";
 import { Cache } from "../../constructs/cache";
 import { Certificate } from "../../constructs/certificate";
-import { Database } from "../../constructs/database";
+import { Database, ENGINES, MAX_BACKUP_KEEP, type DatabaseEngine } from "../../constructs/database";
 import { Frontend } from "../../constructs/frontend";
 import { MessageQueue } from "../../constructs/message-queue";
 import { OAuth2Proxy } from "../../constructs/oauth2-proxy";
 import { Proxy } from "../../constructs/proxy";
 import { Worker } from "../../constructs/worker";
-import { GO_DURATION, NGINX_SIZE } from "../../lib/formats";
+import { GO_DURATION, NGINX_SIZE, S3_BUCKET } from "../../lib/formats";
 import { CronSchedule, DnsLabel, DnsSubdomain, EnvValues, formatted, Hostname, ImageRef, Resources, Scaling, Storage } from "../../environments/schema";
 import { DEFAULT_CLIENT_MAX_BODY_SIZE, DEFAULT_UPSTREAM_TIMEOUT_SECONDS } from "../../constructs/lib/nginx-config";
 
@@ -39,23 +39,43 @@ export const WorkerSettings = z
   })
   .strict();
 
+export const Offsite = z
+  .object({
+    image: ImageRef.describe("The uploader: an rclone image, e.g. docker.io/rclone/rclone."),
+    bucket: formatted(S3_BUCKET).min(3).describe("Bucket the dumps are copied to; it must exist."),
+    endpoint: z.url({ protocol: /^https$/, message: "expected the https:// URL of the S3 endpoint" }).describe("S3 endpoint, e.g. https://s3.eu-central-1.amazonaws.com."),
+    cidrs: z.array(z.string()).min(1).describe("Networks the endpoint's addresses are in: the backup pod's only way out besides the database."),
+    region: z.string().min(1).optional().describe("The bucket's region, where the endpoint needs one. @default none"),
+    prefix: z.string().min(1).optional().describe("Folder in the bucket. @default <namespace>/<database name>"),
+  })
+  .strict()
+  .describe("Copy each dump to S3-compatible storage, keys from the stack's Vault folder (<database>-backup-offsite: access-key-id, secret-access-key). Recommended in prod.");
+
 export const Backup = z
   .object({
     schedule: CronSchedule.default(Database.defaults.backup.schedule),
-    keep: z.number().int().min(1).default(Database.defaults.backup.keep).describe("How many dumps to keep."),
-    storage: Storage.optional().describe("Volume for the dumps. @default the data volume's size and storage class"),
+    keep: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_BACKUP_KEEP)
+      .default(Database.defaults.backup.keep)
+      .describe("How many dumps to keep on the backup volume; longer history belongs off-site."),
+    storage: Storage.optional().describe("Volume for the dumps, at least the data volume's size. @default the data volume's size and storage class"),
+    offsite: Offsite.optional(),
   })
   .strict();
 
 export const DatabaseSettings = z
   .object({
     image: ImageRef,
+    engine: z.enum(Object.keys(ENGINES) as [DatabaseEngine, ...DatabaseEngine[]]).default(Database.defaults.engine).describe("postgres or mongodb."),
     resources: Resources.default(Database.defaults.resources),
     storage: Storage.default(Database.defaults.storage),
     backup: z
       .union([Backup, z.literal(false)])
       .prefault({})
-      .describe("Daily pg_dump to its own volume; false turns it off (refused where policy.requireBackups is on)."),
+      .describe("Daily dump (pg_dump, mongodump) to its own volume; false turns it off (refused where policy.requireBackups is on)."),
     databaseName: DnsLabel.default(Database.defaults.databaseName)
       .describe("The application's database, and the role that owns it."),
   })

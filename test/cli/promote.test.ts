@@ -62,7 +62,7 @@ describe("npm run promote", () => {
         "promote staging → prod: 1 image",
         "  web/api: 1.4.2@sha256:a142a142a142… → 1.5.0@sha256:a150a150a150…",
         "  unchanged: web/database, web/cache, web/proxy, web/frontend",
-        "wrote environments/prod.yaml; rendered dist/prod/ (50 objects, validation: 0 errors)",
+        "wrote environments/prod.yaml; rendered dist/prod/ (51 objects, validation: 0 errors)",
         "",
       ].join("\n"),
       stderr: "",

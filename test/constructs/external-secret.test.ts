@@ -32,11 +32,11 @@ function secretsReadBy(pod: IPodSpec): string[] {
 
 describe("ExternalSecret", () => {
   describe("from Vault", () => {
-    test("reads each key as a property of the secret at <prefix>/<secret name>, refreshed hourly, into a Secret it owns", () => {
+    test("reads each key as a property of the secret at <prefix>/<secret name> when created or changed, into a Secret it owns", () => {
       const { rendered } = render(VAULT, { keys: ["password", "username"] });
       expect(rendered.apiVersion).toBe("external-secrets.io/v1");
       expect(rendered.spec).toEqual({
-        refreshInterval: "1h",
+        refreshPolicy: "OnChange",
         secretStoreRef: { kind: "SecretStore", name: "vault" },
         target: { name: "database-credentials", creationPolicy: "Owner" },
         data: [
@@ -52,17 +52,24 @@ describe("ExternalSecret", () => {
       expect((rendered.spec as { data: { remoteRef: { key: string } }[] }).data[0]?.remoteRef.key).toBe("database-credentials");
     });
 
-    test("refreshInterval sets how often Vault is read", () => {
-      expect(render(VAULT, { refreshInterval: "15m" }).rendered.spec).toMatchObject({ refreshInterval: "15m" });
+    test("remoteName reads another secret of the folder", () => {
+      const { rendered } = render(VAULT, { secretName: "database-superuser", remoteName: "database-credentials", keys: ["superuser-password"] });
+      expect((rendered.spec as { data: unknown[] }).data).toEqual([
+        { secretKey: "superuser-password", remoteRef: { key: "web/database-credentials", property: "superuser-password" } },
+      ]);
+    });
+
+    test("a read-once secret is read when first created and never again", () => {
+      expect(render(VAULT, { readOnce: true }).rendered.spec).toMatchObject({ refreshPolicy: "CreatedOnce" });
     });
   });
 
   describe("from the Password generator", () => {
-    test("generates each key once, never rotates it, and leaves the Secret behind when removed", () => {
+    test("generates each key when created or changed, like Vault's are read, and leaves the Secret behind when removed", () => {
       const { rendered } = render(GENERATOR, { keys: ["password", "replication-password"] });
       const generatorRef = { apiVersion: "generators.external-secrets.io/v1alpha1", kind: "Password", name: "password" };
       expect(rendered.spec).toEqual({
-        refreshPolicy: "CreatedOnce",
+        refreshPolicy: "OnChange",
         target: { name: "database-credentials", creationPolicy: "Orphan" },
         dataFrom: [
           { sourceRef: { generatorRef }, rewrite: [{ regexp: { source: "^password$", target: "password" } }] },
@@ -72,15 +79,43 @@ describe("ExternalSecret", () => {
       expect(() => new ExternalSecretModel(rendered as never).validate()).not.toThrow();
     });
 
-    test("ignores refreshInterval: a database initialised with a password must keep it", () => {
-      expect(render(GENERATOR, { refreshInterval: "1m" }).rendered.spec).not.toHaveProperty("refreshInterval");
+    test("a read-once secret is generated once: a database initialised with a password must keep it", () => {
+      expect(render(GENERATOR, { readOnce: true }).rendered.spec).toMatchObject({ refreshPolicy: "CreatedOnce" });
+    });
+  });
+
+  describe("rotation", () => {
+    test.each([
+      ["Vault", VAULT],
+      ["the generator", GENERATOR],
+    ])("with %s, bumping the store's rotation annotates the ExternalSecret, so External Secrets reads or generates its values again", (_, store) => {
+      expect(render(store).rendered.metadata.annotations).toBeUndefined();
+      expect(render({ ...store, rotation: 2 }).rendered.metadata.annotations).toEqual({ "slipway.dev/rotation": "2" });
+    });
+
+    test("references carry a version that changes with the rotation and the spec, so the pods reading them roll", () => {
+      const version = (store: SecretStoreProps, props: Partial<ExternalSecretProps> = {}) => render(store, props).secret.ref("password").version;
+      expect(version(VAULT)).toMatch(/^[0-9a-f]{16}$/);
+      expect(version(VAULT)).toBe(version(VAULT));
+      expect(version({ ...VAULT, rotation: 1 })).not.toBe(version(VAULT));
+      expect(version(VAULT, { keys: ["password", "username"] })).not.toBe(version(VAULT));
+    });
+
+    test("a read-once secret is never rotated and its references carry no version", () => {
+      const { rendered, secret } = render({ ...VAULT, rotation: 3 }, { readOnce: true });
+      expect(rendered.metadata.annotations).toBeUndefined();
+      expect(secret.ref("password")).toEqual({ secretName: "database-credentials", key: "password" });
+    });
+
+    test("the store refuses a rotation that is no count", () => {
+      expect(errorOf(() => render({ ...VAULT, rotation: -1 }))).toBe("SecretStore 'store': 'rotation' must be an integer ≥ 0 (got -1)");
     });
   });
 
   test("the ExternalSecret is named after its Secret, and hands out references to its keys", () => {
     const { secret } = render(VAULT, { secretName: "api-secrets", keys: ["secret-key"] });
     expect(secret.secretName).toBe("api-secrets");
-    expect(secret.ref("secret-key")).toEqual({ secretName: "api-secrets", key: "secret-key" });
+    expect(secret.ref("secret-key")).toEqual({ secretName: "api-secrets", key: "secret-key", version: secret.version });
     expect(errorOf(() => secret.ref("password"))).toBe("ExternalSecret 'api-secrets': it holds no key 'password' (it holds secret-key)");
   });
 
@@ -92,7 +127,7 @@ describe("ExternalSecret", () => {
         creationPolicy: "Owner",
         template: { engineVersion: "v2", mergePolicy: "Merge", data: { url: 'postgresql://app:{{ .password | urlquery | replace "+" "%20" }}@database:5432/app' } },
       });
-      expect(secret.ref("url")).toEqual({ secretName: "database-credentials", key: "url" });
+      expect(secret.ref("url")).toMatchObject({ secretName: "database-credentials", key: "url" });
       expect(() => new ExternalSecretModel(rendered as never).validate()).not.toThrow();
     });
 
@@ -151,7 +186,7 @@ describe("secrets are never rendered", () => {
       return pod ? [pod] : [];
     });
     const read = [...new Set(pods.flatMap(secretsReadBy))].sort();
-    expect(read).toEqual(["cache-credentials", "database-credentials"]);
+    expect(read).toEqual(["cache-credentials", "database-credentials", "database-superuser"]);
     expect(provisioned).toEqual(read);
   });
 });

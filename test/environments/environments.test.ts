@@ -113,6 +113,26 @@ describe("environment files", () => {
       ["environments/dev.yaml:22:27: stacks.web.database.backup.schedule: expected a cron schedule such as '0 3 * * *' or @daily, got 'daily'"],
     ],
     [
+      "a backup schedule that never runs (31 February)",
+      valid.replace("backup: false", "backup: { schedule: '0 0 31 2 *' }"),
+      ["environments/dev.yaml:22:27: stacks.web.database.backup.schedule: expected a cron schedule such as '0 3 * * *' or @daily, got '0 0 31 2 *': it never runs: no date matches its day-of-month and month"],
+    ],
+    [
+      "a backup schedule with fields out of range",
+      valid.replace("backup: false", "backup: { schedule: '99 99 99 99 99' }"),
+      ["environments/dev.yaml:22:27: stacks.web.database.backup.schedule: expected a cron schedule such as '0 3 * * *' or @daily, got '99 99 99 99 99': minute '99' is outside 0–59"],
+    ],
+    [
+      "keeping more dumps than a volume should hold",
+      valid.replace("backup: false", "backup: { keep: 365 }"),
+      ["environments/dev.yaml:22:23: stacks.web.database.backup.keep: expected a number ≤ 90, got 365"],
+    ],
+    [
+      "a rotation count that is negative",
+      valid.replace("namespace: web-dev", "namespace: web-dev\n    secrets: { rotation: -1 }"),
+      ["environments/dev.yaml:14:26: stacks.web.secrets.rotation: expected a number ≥ 0, got -1"],
+    ],
+    [
       "a URL where a host name belongs",
       valid.replace("[dev.shop.example.com]", "[https://dev.shop.example.com]"),
       ["environments/dev.yaml:14:13: stacks.web.hosts[0]: expected a DNS host name such as app.example.com, got 'https://dev.shop.example.com'"],

@@ -32,6 +32,7 @@ test("every component's defaults are its construct's", () => {
   expect(WorkerSettings.parse({ image: IMAGE })).toEqual({ image: IMAGE, resources: Worker.defaults.resources });
   expect(DatabaseSettings.parse({ image: IMAGE })).toEqual({
     image: IMAGE,
+    engine: Database.defaults.engine,
     resources: Database.defaults.resources,
     storage: Database.defaults.storage,
     backup: Database.defaults.backup,

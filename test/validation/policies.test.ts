@@ -221,6 +221,7 @@ const EXPECTED: Record<string, string[]> = {
   "database-backups": [
     "StatefulSet/database: metadata.name: expected a CronJob in namespace (unset) annotated slipway.dev/backup-of: database, found none",
     "StatefulSet/mysql: metadata.name: expected a CronJob in namespace (unset) annotated slipway.dev/backup-of: mysql, found only suspended CronJob/mysql-backup",
+    "StatefulSet/orders: metadata.name: expected a CronJob in namespace (unset) annotated slipway.dev/backup-of: orders, found only CronJob/orders-backup, whose schedule '0 0 31 2 *' Kubernetes would not run (it never runs: no date matches its day-of-month and month)",
   ],
   "sync-wave-order": [
     "Namespace/shop: metadata.annotations[\"argocd.argoproj.io/sync-wave\"]: in wave 0 but ServiceAccount 'api' needs it from wave -1: nothing can be created in a namespace before it exists; move it to wave -1 or earlier with argocd.argoproj.io/sync-wave: \"-1\"",

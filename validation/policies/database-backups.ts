@@ -1,3 +1,4 @@
+import { cronScheduleProblem } from "../../lib/cron";
 import type { KubeObject } from "../../lib/kube-object";
 import { defineRule } from "../lib/rule";
 import { containers, podSpec } from "../lib/pods";
@@ -28,12 +29,18 @@ export const databaseBackups = defineRule({
     if (!profile.requireBackups || !isDatabase(object)) return undefined;
     const name = object.metadata?.name;
     const jobs = scope.ofKind("CronJob").filter((j) => j.metadata?.annotations?.[BACKUP_OF] === name);
-    if (jobs.some((j) => at(j, "spec", "suspend") !== true)) return undefined;
-    const found = jobs.length ? `found only suspended ${jobs.map(kindName).join(", ")}` : "found none";
+    const idle = jobs.map((j) => {
+      if (at(j, "spec", "suspend") === true) return `suspended ${kindName(j)}`;
+      const schedule = String(at(j, "spec", "schedule"));
+      const problem = cronScheduleProblem(schedule);
+      return problem && `${kindName(j)}, whose schedule '${schedule}' Kubernetes would not run (${problem})`;
+    });
+    if (idle.some((why) => why === undefined)) return undefined;
+    const found = jobs.length ? `found only ${idle.join(", ")}` : "found none";
     return { field: "metadata.name", message: `expected a CronJob in ${scope.describeNamespace()} annotated ${BACKUP_OF}: ${name}, ${found}` };
   },
   rationale:
     "Volumes protect against deleting a workload, not against a bad migration, a dropped table or a lost disk. " +
-    `The backup is a CronJob in the same namespace annotated ${BACKUP_OF}: <database name>, not suspended.`,
+    `The backup is a CronJob in the same namespace annotated ${BACKUP_OF}: <database name>, not suspended, on a schedule Kubernetes accepts and that runs.`,
   link: "https://kubernetes.io/docs/concepts/workloads/controllers/cron-jobs/",
 });

@@ -35,6 +35,7 @@ describe("roles and their waves", () => {
       "SecretStore/vault": "-2",
       "NetworkPolicy/database": "-2",
       "ExternalSecret/database-credentials": "-1",
+      "ExternalSecret/database-superuser": "-1",
       "ServiceAccount/database": "-2",
       "StatefulSet/database": "0",
       "Service/database": "0",

@@ -104,6 +104,24 @@ describe("init containers", () => {
     expect(api({ initContainers: [{ name: "wait", image: image("busybox", "1.37"), command: ["true"] }] }).pod.initContainers?.[0]?.image).toBe("busybox:1.37");
   });
 
+  test("may have variables of their own, which the main container never sees", () => {
+    const { pod, container } = api({
+      env: { LOG_LEVEL: "info" },
+      initContainers: [{ name: "dump", command: ["true"], env: { PGPASSWORD: { secretName: "database-credentials", key: "password" } } }],
+    });
+    expect(pod.initContainers?.[0]?.env).toEqual([
+      { name: "LOG_LEVEL", value: "info" },
+      { name: "PGPASSWORD", valueFrom: { secretKeyRef: { name: "database-credentials", key: "password" } } },
+    ]);
+    expect(container.env).toEqual([{ name: "LOG_LEVEL", value: "info" }]);
+  });
+
+  test("refuse a variable of their own that the component sets too", () => {
+    expect(errorOf(() => api({ env: { LOG_LEVEL: "info" }, initContainers: [{ name: "dump", command: ["true"], env: { LOG_LEVEL: "debug" } }] }))).toBe(
+      "init container 'dump' of Api 'api': 'LOG_LEVEL' is also set for the whole of Api 'api'; keep one",
+    );
+  });
+
   test("need names of their own", () => {
     expect(errorOf(() => api({ initContainers: [{ name: "api", command: ["true"] }] }))).toBe(
       "Api 'api': two containers are named 'api'; init containers need names of their own",
@@ -196,7 +214,33 @@ describe("Job", () => {
   });
 });
 
+describe("Secret versions", () => {
+  test("a pod reading Secret keys whose values may change carries a hash of their versions, so new values roll it", () => {
+    const hash = (version?: string) =>
+      api({ env: { TOKEN: { secretName: "api-secrets", key: "token", ...(version ? { version } : {}) } } }).all.flatMap((o: any) =>
+        o.kind === "Deployment" ? [o.spec.template.metadata.annotations?.["slipway.dev/secrets-hash"]] : [],
+      )[0];
+    expect(hash()).toBeUndefined();
+    expect(hash("v1")).toMatch(/^[0-9a-f]{64}$/);
+    expect(hash("v2")).not.toBe(hash("v1"));
+  });
+});
+
 describe("CronJob", () => {
+  test("runs its init containers to completion before the main one, e.g. a dump before its upload", () => {
+    const chart = testChart();
+    new CronJob(chart, "backup", { image: image("rclone/rclone", "1.68.2"), schedule: "@daily", command: ["rclone", "version"], initContainers: [{ name: "dump", image: IMAGE, command: ["true"] }] });
+    const pod = find<ICronJob>(objects(chart), "CronJob", "backup").spec!.jobTemplate.spec!.template.spec!;
+    expect(pod.initContainers?.map((c) => [c.name, c.image])).toEqual([["dump", "ghcr.io/acme/shop-api:1.4.2"]]);
+    expect(pod.containers.map((c) => [c.name, c.image])).toEqual([["backup", "rclone/rclone:1.68.2"]]);
+  });
+
+  test("refuses a schedule Kubernetes refuses, or one that never runs", () => {
+    expect(errorOf(() => new CronJob(testChart(), "digest", { image: IMAGE, schedule: "0 0 30 2 *" }))).toBe(
+      "CronJob 'digest': 'schedule' must be a cron schedule such as '0 3 * * *' or @daily (got '0 0 30 2 *': it never runs: no date matches its day-of-month and month)",
+    );
+  });
+
   test("runs on its schedule in its time zone, never overlapping, restarted on failure", () => {
     const chart = testChart();
     new CronJob(chart, "digest", { image: IMAGE, schedule: "0 7 * * 1-5", timeZone: "Europe/Berlin", command: ["python", "-m", "digest"] });
@@ -213,7 +257,7 @@ describe("CronJob", () => {
 
   test("refuses a schedule that is not cron", () => {
     expect(errorOf(() => new CronJob(testChart(), "digest", { image: IMAGE, schedule: "every day" }))).toBe(
-      "CronJob 'digest': 'schedule' must be a cron schedule such as '0 3 * * *' or @daily (got 'every day')",
+      "CronJob 'digest': 'schedule' must be a cron schedule such as '0 3 * * *' or @daily (got 'every day': expected five fields (minute hour day-of-month month day-of-week) or a macro such as @daily)",
     );
   });
 });
