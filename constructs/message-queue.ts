@@ -132,6 +132,9 @@ export class MessageQueue extends Workload {
       secretName: `${this.name}-credentials`,
       keys: ["password", "erlang-cookie"],
       templates: { url: `amqp://${this.user}:${urlEncoded("password")}@${this.name}:${AMQP_PORT}/${encodeURIComponent(VHOST)}` },
+      // RabbitMQ creates the user with this password on its first boot only: a rotated value would reach
+      // the clients but not the node, and lock them out (rotate with `rabbitmqctl change_password`, README).
+      readOnce: true,
     });
     // RabbitMQ reads these itself since 3.9 (rabbitmq-server#3299); the CLI tools read the cookie too, so
     // `kubectl exec … rabbitmqctl` works without the password or cookie on a command line.

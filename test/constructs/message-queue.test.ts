@@ -73,6 +73,12 @@ describe("MessageQueue", () => {
     expect(spec.target.template.data).toEqual({ url: 'amqp://app:{{ .password | urlquery | replace "+" "%20" }}@queue:5672/%2F' });
   });
 
+  test("reads them once: the node sets the password on its first boot only, so a rotated one would lock its clients out", () => {
+    const { all, statefulSet } = render();
+    expect(find<any>(all(), "ExternalSecret", "queue-credentials").spec.refreshPolicy).toBe("CreatedOnce");
+    expect(statefulSet.spec?.template.metadata?.annotations).not.toHaveProperty("slipway.dev/secrets-hash");
+  });
+
   test("the server reads its user, password and cookie from its environment, the secret ones as Secret references", () => {
     expect(render().rabbitmq.env).toEqual([
       { name: "RABBITMQ_DEFAULT_PASS", ...secretRef("password") },
