@@ -104,6 +104,18 @@ export const AMQP_BINDING_KEY: Format = {
   expected: "a binding key such as orders.created, orders.* or orders.# (words of letters, digits, '-' and '_', or * and #, separated by '.')",
 };
 
+/** A Solr core or collection name, as Solr's SolrIdentifierValidator accepts it (no leading '-'). */
+export const SOLR_CORE: Format = {
+  pattern: /^[A-Za-z0-9._][A-Za-z0-9._-]*$/,
+  expected: "a Solr core name (letters, digits, '.', '_' and '-', not starting with '-')",
+};
+
+/** A JVM memory size as -Xmx and Solr's SOLR_HEAP read it: digits and k, m or g (powers of 1024). */
+export const JAVA_SIZE: Format = {
+  pattern: /^[0-9]+[kKmMgG]$/,
+  expected: "a JVM memory size such as 512m or 2g",
+};
+
 /** An S3 bucket name (AWS's rules, which S3-compatible stores follow): path-style URLs need no more. */
 export const S3_BUCKET: Format = {
   pattern: /^[a-z0-9][a-z0-9.-]*[a-z0-9]$/,

@@ -18,3 +18,9 @@ export interface RenderedFile {
   readonly path: string;
   readonly objects: readonly KubeObject[];
 }
+
+/**
+ * The annotation that waives policy rules for the object it is on: `<rule-id>: <reason>` entries, one a
+ * line. The validation gate reads it; a construct that is a deliberate exception writes it.
+ */
+export const ALLOW_ANNOTATION = "slipway.dev/allow";

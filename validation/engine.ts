@@ -12,7 +12,7 @@ import { scanCredentials } from "./credentials";
 import { ALLOW_FIELD, parseAllowances } from "./exceptions";
 import { RULES } from "./policies";
 import { Scope, namespaceOf } from "./lib/scope";
-import { at, field, record, text } from "./lib/values";
+import { at, field, groupBy, record, text } from "./lib/values";
 
 export interface ValidateOptions {
   /** The strictness for a file, by its path (e.g. from `environments/<env>.yaml` for `prod/...`). */
@@ -61,8 +61,7 @@ export async function validate(files: readonly RenderedFile[], options: Validate
     Promise.all(entries.map((e) => checkSchema(e.object))),
     scanCredentials(entries.map((e) => e.object)),
   ]);
-  const scopes = scopesBy(entries, scopeKey);
-  const folders = scopesBy(entries, (e) => posix.dirname(e.path));
+  const { folders, namespaces } = scopesOf(entries);
   const byId = new Map(rules.map((r) => [r.id, r]));
   const profiles = new Map<string, Profile>();
   const findings: Finding[] = [];
@@ -88,7 +87,8 @@ export async function validate(files: readonly RenderedFile[], options: Validate
       profile = options.profileFor(entry.path);
       profiles.set(entry.path, profile);
     }
-    const context = { profile, scope: scopes.get(scopeKey(entry))!, folder: folders.get(posix.dirname(entry.path))!, credentials: credentials[i]! };
+    const folder = posix.dirname(entry.path);
+    const context = { profile, scope: namespaces.get(`${folder}\u0000${namespaceOf(entry.object)}`)!, folder: folders.get(folder)!, credentials: credentials[i]! };
     const used = new Set<string>();
     for (const rule of rules) {
       const allowance = allowances.find((a) => a.rule === rule.id);
@@ -119,19 +119,10 @@ export async function validate(files: readonly RenderedFile[], options: Validate
   };
 }
 
-function scopeKey(entry: Entry): string {
-  return `${posix.dirname(entry.path)}\u0000${namespaceOf(entry.object)}`;
-}
-
-/** The objects grouped by `key` (folder and namespace, or folder), each group indexed once as a Scope. */
-function scopesBy(entries: readonly Entry[], key: (entry: Entry) => string): Map<string, Scope> {
-  const grouped = new Map<string, KubeObject[]>();
-  for (const e of entries) {
-    if (!e.isObject) continue;
-    const k = key(e);
-    const same = grouped.get(k);
-    if (same) same.push(e.object);
-    else grouped.set(k, [e.object]);
-  }
-  return new Map([...grouped].map(([k, objects]) => [k, new Scope(namespaceOf(objects[0]!), objects)]));
+/** The objects of each folder (one Argo CD Application), and of each namespace in it, indexed once. */
+function scopesOf(entries: readonly Entry[]): { folders: Map<string, Scope>; namespaces: Map<string, Scope> } {
+  const objects = entries.filter((e) => e.isObject);
+  const folders = new Map([...groupBy(objects, (e) => posix.dirname(e.path))].map(([folder, es]) => [folder, new Scope("", es.map((e) => e.object))]));
+  const namespaces = new Map([...folders].flatMap(([folder, scope]) => scope.byNamespace().map((ns) => [`${folder}\u0000${ns.namespace}`, ns] as const)));
+  return { folders, namespaces };
 }

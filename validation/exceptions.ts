@@ -8,11 +8,11 @@
  * the report. A malformed entry, a missing or empty reason, an unknown rule id or a rule that cannot be
  * waived is an error.
  */
-import type { KubeObject } from "../lib/kube-object";
+import { ALLOW_ANNOTATION, type KubeObject } from "../lib/kube-object";
 import type { Rule, Violation } from "./types";
 import { describe, field, record } from "./lib/values";
 
-export const ALLOW_ANNOTATION = "slipway.dev/allow";
+export { ALLOW_ANNOTATION };
 export const ALLOW_FIELD = field("metadata", "annotations", ALLOW_ANNOTATION);
 
 /** The gate's own checks, which no annotation can waive: an invalid object is never applied. */

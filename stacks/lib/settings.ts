@@ -12,9 +12,11 @@ import { Database, ENGINES, MAX_BACKUP_KEEP, type DatabaseEngine } from "../../c
 import { Frontend } from "../../constructs/frontend";
 import { MessageQueue } from "../../constructs/message-queue";
 import { OAuth2Proxy } from "../../constructs/oauth2-proxy";
+import { Jumpbox } from "../../constructs/jumpbox";
 import { Proxy } from "../../constructs/proxy";
+import { SearchIndex } from "../../constructs/search-index";
 import { Worker } from "../../constructs/worker";
-import { GO_DURATION, NGINX_SIZE, S3_BUCKET } from "../../lib/formats";
+import { GO_DURATION, JAVA_SIZE, NGINX_SIZE, S3_BUCKET, SOLR_CORE } from "../../lib/formats";
 import { CronSchedule, DnsLabel, DnsSubdomain, EnvValues, formatted, Hostname, ImageRef, Resources, Scaling, Storage } from "../../environments/schema";
 import { DEFAULT_CLIENT_MAX_BODY_SIZE, DEFAULT_UPSTREAM_TIMEOUT_SECONDS } from "../../constructs/lib/nginx-config";
 
@@ -166,3 +168,32 @@ export const OidcSettings = z
   })
   .strict()
   .describe("OpenID Connect sign-in through oauth2-proxy, in front of the proxy's routes.");
+export const SearchIndexSettings = z
+  .object({
+    image: ImageRef,
+    resources: Resources.default(SearchIndex.defaults.resources),
+    storage: Storage.default(SearchIndex.defaults.storage),
+    core: formatted(SOLR_CORE).default(SearchIndex.defaults.core).describe("The Solr core created on first start; clients' SOLR_URL points at it."),
+    heap: formatted(JAVA_SIZE).default(SearchIndex.defaults.heap).describe("JVM heap (SOLR_HEAP), at most 75% of the memory limit."),
+  })
+  .strict();
+
+export const JumpboxSettings = z
+  .object({
+    image: ImageRef.describe("A shell image with the operators' tools (psql, mongosh, curl…)."),
+    resources: Resources.default(Jumpbox.defaults.resources),
+    enabled: z
+      .boolean()
+      .optional()
+      .describe("Run the jumpbox. @default false where policy.highAvailability is on (prod), true elsewhere"),
+  })
+  .strict();
+
+/**
+ * Whether a stack whose environment file has a `jumpbox:` runs it: as `enabled` says; where it is silent, not
+ * where the environment demands high availability (prod) — a standing shell with database access is for
+ * staging and demos — and yes elsewhere.
+ */
+export function jumpboxEnabled(settings: { readonly enabled?: boolean }, policy: { readonly highAvailability: boolean }): boolean {
+  return settings.enabled ?? !policy.highAvailability;
+}

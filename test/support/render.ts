@@ -10,6 +10,8 @@ export interface RenderedStacks {
   objectsOf(env: string, stack: string): KubeObject[];
   /** The one object of `kind` named `name`, typed loosely for field assertions. */
   find(env: string, stack: string, kind: string, name: string): any;
+  /** The first container's environment of a workload, by name: plain values as strings, Secret keys as their `valueFrom`. */
+  envOf(env: string, stack: string, kind: string, name: string): Record<string, unknown>;
 }
 
 /** Renders every environment file in `dir` (each stack × environment chart, as synth builds it). */
@@ -27,12 +29,18 @@ export function renderEnvironments(dir: string): RenderedStacks {
     }
     return objects;
   };
+  const find = (env: string, stack: string, kind: string, name: string): any => {
+    const object = objectsOf(env, stack).find((o) => o.kind === kind && o.metadata.name === name);
+    if (!object) throw new Error(`${env}/${stack}: no ${kind}/${name}`);
+    return object;
+  };
   return {
     objectsOf,
-    find(env, stack, kind, name) {
-      const object = objectsOf(env, stack).find((o) => o.kind === kind && o.metadata.name === name);
-      if (!object) throw new Error(`${env}/${stack}: no ${kind}/${name}`);
-      return object;
+    find,
+    envOf(env, stack, kind, name) {
+      const spec = find(env, stack, kind, name).spec;
+      const pod = spec.template?.spec ?? spec.jobTemplate.spec.template.spec;
+      return Object.fromEntries((pod.containers[0].env ?? []).map((v: { name: string; value?: string; valueFrom?: unknown }) => [v.name, v.value ?? v.valueFrom]));
     },
   };
 }

@@ -5,6 +5,7 @@
  */
 import type { KubeObject } from "../../lib/kube-object";
 import type { ContainerPort } from "./pods";
+import type { Scope } from "./scope";
 import { isEmptyLabelSelector } from "./selectors";
 import { at, list, record, text } from "./values";
 
@@ -43,4 +44,20 @@ export function rulePortsAdmit(rule: unknown, port: ContainerPort): boolean {
     if (typeof start !== "number" || port.number === undefined) return false;
     return port.number >= start && port.number <= (typeof endPort === "number" ? endPort : start);
   });
+}
+
+const isolating = new WeakMap<Scope, Map<KubeObject, KubeObject[]>>();
+
+/** The policies that isolate a workload's pods for ingress (select them, with Ingress among their types), indexed once per scope. */
+export function ingressPoliciesOf(scope: Scope, workload: KubeObject): readonly KubeObject[] {
+  let byWorkload = isolating.get(scope);
+  if (!byWorkload) {
+    byWorkload = new Map();
+    for (const policy of scope.ofKind("NetworkPolicy")) {
+      if (!policyTypes(policy).includes("Ingress")) continue;
+      for (const selected of scope.selectedBy(at(policy, "spec", "podSelector"))) byWorkload.set(selected, [...(byWorkload.get(selected) ?? []), policy]);
+    }
+    isolating.set(scope, byWorkload);
+  }
+  return byWorkload.get(workload) ?? [];
 }

@@ -6,7 +6,7 @@
 import type { KubeObject } from "../../lib/kube-object";
 import { podSpec } from "./pods";
 import { matchesLabelSelector, matchesMap } from "./selectors";
-import { at, list, record, text } from "./values";
+import { at, groupBy, list, record, text } from "./values";
 
 export class Scope {
   private readonly byKind = new Map<string, KubeObject[]>();
@@ -18,7 +18,7 @@ export class Scope {
   private readonly byPodLabel = new Map<string, KubeObject[]>();
 
   constructor(
-    /** `metadata.namespace`, or "" for objects that do not set one. */
+    /** `metadata.namespace`, or "" for objects that do not set one (and for the scope of a whole folder). */
     readonly namespace: string,
     readonly objects: readonly KubeObject[],
   ) {
@@ -45,10 +45,14 @@ export class Scope {
     }
   }
 
-  /** Workloads that carry the label `key: value` on their pods, or all workloads without a label to narrow by. */
+  /** The fewest workloads that carry one of `labels` on their pods (all of them need every one), or all workloads without a label to narrow by. */
   private candidates(labels: Record<string, unknown> | undefined): readonly KubeObject[] {
-    for (const k in labels) return this.byPodLabel.get(`${k}=${String(labels[k])}`) ?? [];
-    return this.workloadList;
+    let fewest = this.workloadList;
+    for (const k in labels) {
+      const carrying = this.byPodLabel.get(`${k}=${String(labels[k])}`) ?? [];
+      if (carrying.length < fewest.length) fewest = carrying;
+    }
+    return fewest;
   }
 
   /** Workloads whose pods a Service-style selector map selects (an empty map selects none). */
@@ -97,6 +101,14 @@ export class Scope {
         }),
       )
     );
+  }
+
+  private namespaces?: readonly Scope[];
+
+  /** The objects of each namespace in this scope, as scopes of their own (for a folder's scope). */
+  byNamespace(): readonly Scope[] {
+    this.namespaces ??= [...groupBy(this.objects, namespaceOf)].map(([namespace, objects]) => new Scope(namespace, objects));
+    return this.namespaces;
   }
 
   ofKind(kind: string): readonly KubeObject[] {

@@ -67,3 +67,15 @@ export function describe(value: unknown): string {
 export function kindName(object: { kind?: unknown; metadata?: unknown }): string {
   return `${text(object.kind) ?? "<no kind>"}/${text(at(object, "metadata", "name")) ?? "<no name>"}`;
 }
+
+/** Items grouped by key, groups and items in first-seen order. */
+export function groupBy<T>(items: Iterable<T>, key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const same = groups.get(k);
+    if (same) same.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
+}

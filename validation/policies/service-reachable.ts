@@ -1,8 +1,7 @@
 import type { KubeObject } from "../../lib/kube-object";
 import { defineRule } from "../lib/rule";
-import { rulePortsAdmit, policyTypes } from "../lib/network";
+import { ingressPoliciesOf, rulePortsAdmit } from "../lib/network";
 import { containerPorts, podSpec, type ContainerPort } from "../lib/pods";
-import { matchesLabelSelector } from "../lib/selectors";
 import { at, field, kindName, list, record, stringMap, text } from "../lib/values";
 
 /** The pod port a Service port sends to: its targetPort (a number or a container port's name), else its port. */
@@ -23,13 +22,10 @@ export const serviceReachable = defineRule({
   title: "Every Service port is admitted by a NetworkPolicy where its pods are isolated for ingress",
   kinds: ["Service"],
   check(service, { scope }) {
-    const selector = stringMap(at(service, "spec", "selector"));
-    const policies = scope.ofKind("NetworkPolicy").filter((p) => policyTypes(p).includes("Ingress"));
-    return scope.selectedByMap(selector).flatMap((workload: KubeObject) => {
-      const pod = podSpec(workload)!;
-      const isolating = policies.filter((p) => matchesLabelSelector(at(p, "spec", "podSelector"), pod.labels));
+    return scope.selectedByMap(stringMap(at(service, "spec", "selector"))).flatMap((workload: KubeObject) => {
+      const isolating = ingressPoliciesOf(scope, workload);
       if (isolating.length === 0) return [];
-      const declared = containerPorts(pod);
+      const declared = containerPorts(podSpec(workload)!);
       return list(at(service, "spec", "ports")).map((raw, i) => {
         const port = targetPort(record(raw) ?? {}, declared);
         if (!port || isolating.some((p) => list(at(p, "spec", "ingress")).some((rule) => rulePortsAdmit(rule, port)))) return undefined;

@@ -5,7 +5,7 @@ import { compareSteps, describeStep, HOOK, invalidWave, syncStep, SYNC_WAVE, typ
 import { podSpec } from "../lib/pods";
 import { podReferences } from "../lib/references";
 import { isEmptyLabelSelector } from "../lib/selectors";
-import { namespaceOf, Scope } from "../lib/scope";
+import { namespaceOf, type Scope } from "../lib/scope";
 import { at, field, list, record, text } from "../lib/values";
 
 const WAVE_FIELD = field("metadata", "annotations", SYNC_WAVE);
@@ -130,7 +130,8 @@ function edgeFinding(edge: Edge, steps: Steps): Found | undefined {
   if (!d || !x) return undefined;
   const order = compareSteps(x, d);
   if (order < 0 || (order === 0 && !edge.strict)) return undefined;
-  if (edge.moveDependent || d.phase !== x.phase) {
+  // A hook that runs in an earlier phase than what it needs moves to that phase; a plain object never becomes a hook.
+  if (edge.moveDependent || (d.phase !== x.phase && d.hook)) {
     const wave = edge.strict && d.phase === x.phase ? x.wave + 1 : x.wave;
     const when = order === 0 ? `the same wave as ${who(edge.dependency)}` : `before ${who(edge.dependency)} (${describeStep(x)})`;
     return {
@@ -193,9 +194,7 @@ function folderFindings(folder: Scope): Map<KubeObject, Violation[]> {
   const cached = cache.get(folder);
   if (cached) return cached;
   const steps = new Map(folder.objects.map((o) => [o, syncStep(o)]));
-  const namespaces = new Map<string, KubeObject[]>();
-  for (const o of folder.objects) namespaces.set(namespaceOf(o), [...(namespaces.get(namespaceOf(o)) ?? []), o]);
-  const scopes = [...namespaces].map(([ns, objects]) => new Scope(ns, objects));
+  const scopes = folder.byNamespace();
   const found = [
     ...[...namespaceEdges(folder), ...scopes.flatMap((s) => [...workloadEdges(s), ...externalSecretEdges(s, folder), ...callEdges(s)])].flatMap((e) => edgeFinding(e, steps) ?? []),
     ...scopes.flatMap((s) => claimFindings(s, folder, steps)),

@@ -6,6 +6,8 @@ import { Api } from "../../../constructs/api";
 import { Cache } from "../../../constructs/cache";
 import { MessageQueue } from "../../../constructs/message-queue";
 import { Proxy } from "../../../constructs/proxy";
+import { Jumpbox } from "../../../constructs/jumpbox";
+import { SearchIndex } from "../../../constructs/search-index";
 import { SecretStore } from "../../../constructs/secret-store";
 import { Worker } from "../../../constructs/worker";
 import { Component } from "../../../constructs/lib/component";
@@ -300,6 +302,22 @@ const VARIANTS: readonly (WorkloadRow & { variant: string; build: (chart: Chart)
         },
       });
     },
+  },
+  {
+    variant: "Solr search index (its data volume at /var/solr is a claim)",
+    kind: "StatefulSet",
+    name: "search",
+    uid: 8983,
+    writable: ["/tmp"],
+    build: (chart) => new SearchIndex(chart, "search", { image: image("docker.io/library/solr", "9.10.1") }),
+  },
+  {
+    variant: "operators' jumpbox",
+    kind: "Deployment",
+    name: "jumpbox",
+    uid: 10001,
+    writable: ["/tmp"],
+    build: (chart) => new Jumpbox(chart, "jumpbox", { image: image("ghcr.io/acme/jumpbox") }),
   },
   {
     variant: "api migrating in an init container",
