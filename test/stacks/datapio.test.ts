@@ -19,13 +19,9 @@ const objectsOf = (env: string) => rendered.objectsOf(env, "datapio");
 const find = (env: string, kind: string, name: string) => rendered.find(env, "datapio", kind, name);
 const kinds = (env: string) => objectsOf(env).map((o) => `${o.kind}/${o.metadata.name}`);
 const container = (env: string, kind: string, name: string) => find(env, kind, name).spec.template.spec.containers[0];
-const envOf = (env: string, kind: string, name: string) =>
-  Object.fromEntries(
-    (container(env, kind, name).env as { name: string; value?: string; valueFrom?: { secretKeyRef: { name: string; key: string } } }[]).map((v) => [
-      v.name,
-      v.value ?? `secret:${v.valueFrom!.secretKeyRef.name}/${v.valueFrom!.secretKeyRef.key}`,
-    ]),
-  );
+const envOf = (env: string, kind: string, name: string) => rendered.envOf(env, "datapio", kind, name);
+/** How envOf shows a variable read from a Secret. */
+const secret = (name: string, key: string) => ({ secretKeyRef: { name, key } });
 
 interface Peer {
   podSelector?: { matchLabels: Record<string, string> };
@@ -100,14 +96,14 @@ describe("the datapio stack", () => {
       expect(envOf("prod", "Deployment", "api")).toEqual({
         DATABASE_HOST: "database",
         DATABASE_NAME: "app",
-        DATABASE_PASSWORD: "secret:database-credentials/password",
+        DATABASE_PASSWORD: secret("database-credentials", "password"),
         DATABASE_PORT: "5432",
-        DATABASE_URL: "secret:database-credentials/url",
+        DATABASE_URL: secret("database-credentials", "url"),
         DATABASE_USER: "app",
         LOG_LEVEL: "warning",
         PAYMENTS_HOST: "api.payments.example.com",
         PAYMENTS_PORT: "443",
-        SESSION_KEY: "secret:api-secrets/session-key",
+        SESSION_KEY: secret("api-secrets", "session-key"),
         TLS_CA_FILE: "/etc/tls/ca.crt",
         TLS_CERT_FILE: "/etc/tls/tls.crt",
         TLS_KEY_FILE: "/etc/tls/tls.key",
@@ -155,9 +151,9 @@ describe("the datapio stack", () => {
     test("consumes the routing keys the environment lists and emits another, on its exchange, as variables", () => {
       expect(envOf("prod", "Deployment", "engine")).toEqual({
         AMQP_HOST: "queue",
-        AMQP_PASSWORD: "secret:queue-credentials/password",
+        AMQP_PASSWORD: secret("queue-credentials", "password"),
         AMQP_PORT: "5672",
-        AMQP_URL: "secret:queue-credentials/url",
+        AMQP_URL: secret("queue-credentials", "url"),
         AMQP_USER: "app",
         AMQP_VHOST: "/",
         API_URL: "http://api:8000",
@@ -179,9 +175,9 @@ describe("the datapio stack", () => {
       expect(queue.metadata.annotations["argocd.argoproj.io/sync-options"]).toBe("Prune=false,Delete=false");
       expect(queue.spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe("20Gi");
       expect(envOf("prod", "StatefulSet", "queue")).toEqual({
-        RABBITMQ_DEFAULT_PASS: "secret:queue-credentials/password",
+        RABBITMQ_DEFAULT_PASS: secret("queue-credentials", "password"),
         RABBITMQ_DEFAULT_USER: "app",
-        RABBITMQ_ERLANG_COOKIE: "secret:queue-credentials/erlang-cookie",
+        RABBITMQ_ERLANG_COOKIE: secret("queue-credentials", "erlang-cookie"),
       });
     });
 
@@ -222,7 +218,7 @@ describe("the datapio stack", () => {
           "--allowed-group=orders-team",
         ]),
       );
-      expect(envOf("prod", "Deployment", "gateway-auth").OAUTH2_PROXY_CLIENT_SECRET).toBe("secret:gateway-auth-credentials/client-secret");
+      expect(envOf("prod", "Deployment", "gateway-auth").OAUTH2_PROXY_CLIENT_SECRET).toEqual(secret("gateway-auth-credentials", "client-secret"));
       expect(container("staging", "Deployment", "gateway-auth").args).toContain("--client-id=orders-gateway-staging");
       expect(kinds("dev").filter((k) => k.includes("gateway-auth"))).toEqual([]);
       expect(conf("dev")).not.toMatch(/auth_request|oauth2/);
