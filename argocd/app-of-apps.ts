@@ -1,32 +1,38 @@
 /**
- * The root Application: it syncs `dist/argocd/` into Argo CD's namespace, so a cluster needs one object
- * applied by hand (or by the Pulumi bootstrap) to pick up every project, Application and ApplicationSet.
+ * The root: an AppProject and the app-of-apps Application in it, which syncs `dist/argocd/` into Argo CD's
+ * namespace. A cluster needs these two objects applied by hand (or by the Pulumi bootstrap) to pick up
+ * every project, Application and ApplicationSet.
  *
- * It reads only the files it lists, so nothing else dropped into dist/argocd/ is applied; and it never
- * reads its own file: the bootstrap owns the root, and two owners would fight over it.
+ * The root project allows only this repository, only Argo CD's namespace on its own cluster and only Argo
+ * CD's kinds: not `default`, which operators are told to lock down. The Application reads the generated
+ * files by pattern, so a new environment's file is picked up without re-applying the root, and never reads
+ * its own file: the bootstrap owns the root, and two owners would fight over it.
  */
-import type { IApplication } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1";
+import type { IAppProject, IApplication } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1";
 import { ApiObject } from "cdk8s";
 import { Construct } from "constructs";
-import { DEFAULT_ARGOCD_NAMESPACE, DEFAULT_REVISION_HISTORY_LIMIT } from "../environments/argocd";
+import { AUTOMATED_RETRY, DEFAULT_ARGOCD_NAMESPACE, DEFAULT_REVISION_HISTORY_LIMIT } from "../environments/argocd";
 import { assertProps, dnsLabel, nonEmpty, nonNegativeInteger, repoPath, unique } from "./lib/checks";
-import { IN_CLUSTER, slipwayLabels } from "./lib/metadata";
+import { IN_CLUSTER, MANIFEST_GENERATE_PATHS, RESOURCES_FINALIZER, slipwayLabels } from "./lib/metadata";
 import { syncPolicy } from "./lib/sync";
+
+/** What the root syncs: Argo CD's own kinds. */
+export const ARGOCD_KINDS = ["AppProject", "Application", "ApplicationSet"].map((kind) => ({ group: "argoproj.io", kind }));
 
 export interface AppOfAppsProps {
   /** The Git repository holding `dist/argocd/`. */
   readonly repoURL: string;
   /** Branch, tag or commit of that repository. */
   readonly targetRevision: string;
-  /** The files of `path` to apply, e.g. `["projects.yaml", "apps-prod.yaml"]`. */
-  readonly files: readonly string[];
+  /** Glob patterns of the files of `path` to apply, e.g. `["projects.yaml", "apps-*.yaml"]`. */
+  readonly include: readonly string[];
   /**
    * The folder holding the Argo CD objects.
    * @default "dist/argocd"
    */
   readonly path?: string;
   /**
-   * The root Application's name.
+   * The root Application's and its AppProject's name.
    * @default "slipway"
    */
   readonly name?: string;
@@ -36,66 +42,76 @@ export interface AppOfAppsProps {
    */
   readonly argocdNamespace?: string;
   /**
-   * The root's AppProject. `default` exists in every Argo CD, so the root needs nothing applied before it.
-   * @default "default"
-   */
-  readonly project?: string;
-  /**
    * Past syncs kept for rollback.
    * @default 10
    */
   readonly revisionHistoryLimit?: number;
 }
 
-const FILE = /^[a-z0-9][-a-z0-9.]*\.ya?ml$/;
+const PATTERN = /^[a-z0-9*][-a-z0-9.*]*\.ya?ml$/;
 
 export class AppOfApps extends Construct {
   readonly name: string;
-  readonly object: ApiObject;
+  readonly project: ApiObject;
+  readonly application: ApiObject;
 
   constructor(scope: Construct, id: string, props: AppOfAppsProps) {
     super(scope, id);
     this.name = props.name ?? "slipway";
     const path = props.path ?? "dist/argocd";
-    const project = props.project ?? "default";
+    const namespace = props.argocdNamespace ?? DEFAULT_ARGOCD_NAMESPACE;
     const revisionHistoryLimit = props.revisionHistoryLimit ?? DEFAULT_REVISION_HISTORY_LIMIT;
     assertProps(`AppOfApps '${this.name}'`, [
       dnsLabel("name", this.name),
-      dnsLabel("project", project),
       repoPath("path", path),
-      nonEmpty("files", props.files),
-      unique("files", props.files),
-      ...props.files.map((f, i) =>
-        FILE.test(f) ? undefined : `'files[${i}]' must be a YAML file name such as projects.yaml, got '${f}'`,
+      nonEmpty("include", props.include),
+      unique("include", props.include),
+      ...props.include.map((f, i) =>
+        PATTERN.test(f) ? undefined : `'include[${i}]' must be a YAML file name or pattern such as apps-*.yaml, got '${f}'`,
       ),
       nonNegativeInteger("revisionHistoryLimit", revisionHistoryLimit),
     ]);
 
-    const files = [...props.files].sort();
+    const project: IAppProject = {
+      apiVersion: "argoproj.io/v1alpha1",
+      kind: "AppProject",
+      metadata: { name: this.name, namespace, labels: slipwayLabels(), finalizers: [RESOURCES_FINALIZER] },
+      spec: {
+        description: "Slipway: the app-of-apps, syncing dist/argocd/ into Argo CD's namespace",
+        sourceRepos: [props.repoURL],
+        destinations: [{ server: IN_CLUSTER, namespace }],
+        clusterResourceWhitelist: [],
+        namespaceResourceWhitelist: ARGOCD_KINDS,
+      },
+    };
+    this.project = new ApiObject(this, "Project", project);
+
+    const include = [...props.include].sort();
     const root: IApplication = {
       apiVersion: "argoproj.io/v1alpha1",
       kind: "Application",
       metadata: {
         name: this.name,
-        namespace: props.argocdNamespace ?? DEFAULT_ARGOCD_NAMESPACE,
+        namespace,
         labels: slipwayLabels(),
+        annotations: { [MANIFEST_GENERATE_PATHS]: "." },
         // No resources finalizer: deleting the root must never cascade into every environment.
       },
       spec: {
-        project,
+        project: this.name,
         source: {
           repoURL: props.repoURL,
           targetRevision: props.targetRevision,
           path,
-          directory: { recurse: false, include: files.length === 1 ? files[0] : `{${files.join(",")}}` },
+          directory: { recurse: false, include: include.length === 1 ? include[0] : `{${include.join(",")}}` },
         },
-        destination: { server: IN_CLUSTER, namespace: props.argocdNamespace ?? DEFAULT_ARGOCD_NAMESPACE },
-        // Pruning an Application without the finalizer leaves its workloads running, unmanaged.
-        syncPolicy: syncPolicy({ automated: { prune: true, selfHeal: true } }, false),
+        destination: { server: IN_CLUSTER, namespace },
+        // Pruning a child waits for confirmation (each carries Prune=confirm); everything else is as in Git.
+        syncPolicy: syncPolicy({ automated: { prune: true, selfHeal: true }, retry: AUTOMATED_RETRY }, false),
         revisionHistoryLimit,
         info: [{ name: "Source", value: `${path} @ ${props.targetRevision}` }],
       },
     };
-    this.object = new ApiObject(this, "Resource", root);
+    this.application = new ApiObject(this, "Application", root);
   }
 }

@@ -1,15 +1,24 @@
 /**
- * From the environments and the rendered targets to what Argo CD needs: one planned Application per
- * target, grouped by environment (or by the ApplicationSet delivering it) and by AppProject. Pure, and
- * where the cross-environment rules live: one Argo CD namespace, one Application per folder, overrides
- * that name real stacks, environments sharing an ApplicationSet agreeing on its template.
+ * From the environments and the rendered targets to what Argo CD needs: one planned Application (and its
+ * AppProject) per target, grouped by environment or by the ApplicationSet delivering it, and the
+ * pull-request previews. Pure, and where the cross-environment rules live: one Argo CD namespace, one
+ * Application per folder, overrides that name real stacks, environments sharing an ApplicationSet agreeing
+ * on its template, previews only of folders that can move to another namespace.
  */
-import type { ArgoCdSettings, ClusterResource, StackArgoCdSettings } from "../environments/argocd";
-import { ConfigError } from "../lib/errors";
+import type { ArgoCdSettings, StackArgoCdSettings } from "../environments/argocd";
 import type { Environment } from "../environments/index";
+import { ConfigError } from "../lib/errors";
+import { byCodePoint } from "../lib/order";
 import type { ClusterRef } from "./lib/application-template";
 import { folderURL } from "./lib/repo";
-import { byCodePoint } from "../lib/order";
+import {
+  clusterResources,
+  isClusterScoped,
+  namespacedKinds,
+  type ClusterResource,
+  type GroupKind,
+  type RenderedResource,
+} from "./lib/resources";
 
 /** One rendered folder, as the render pipeline reports it. */
 export interface ArgoCdTarget {
@@ -19,20 +28,24 @@ export interface ArgoCdTarget {
   readonly hosts: readonly string[];
   /** e.g. `dist/prod/web` */
   readonly path: string;
+  /** The objects rendered into that folder. */
+  readonly resources: readonly RenderedResource[];
 }
 
 export interface PlannedApplication {
   readonly env: Environment;
   readonly settings: ArgoCdSettings;
   readonly target: ArgoCdTarget;
-  /** `<stack>-<env>`, also when an ApplicationSet generates it. */
+  /** `<stack>-<env>`, also when an ApplicationSet generates it; its AppProject has the same name. */
   readonly name: string;
-  readonly project: string;
   readonly cluster: ClusterRef;
   readonly autoscaledDeployments: readonly string[];
-  readonly links: Readonly<Record<string, string>>;
+  readonly links: ArgoCdSettings["links"];
   readonly publicURL: string;
   readonly folderURL?: string;
+  /** The folder renders the stack's Namespace, so Argo CD syncs it like any object and never creates it. */
+  readonly rendersNamespace: boolean;
+  readonly namespacedKinds: readonly GroupKind[];
   readonly clusterResources: readonly ClusterResource[];
 }
 
@@ -42,12 +55,18 @@ export interface Plan {
   readonly applications: ReadonlyMap<string, readonly PlannedApplication[]>;
   /** Environments delivered by ApplicationSets, by ApplicationSet name, sorted by environment then stack. */
   readonly applicationSets: ReadonlyMap<string, readonly PlannedApplication[]>;
-  /** By AppProject name, sorted by environment then stack. */
-  readonly byProject: ReadonlyMap<string, readonly PlannedApplication[]>;
+  /** Every planned Application, sorted by environment then stack: each gets its own AppProject. */
+  readonly all: readonly PlannedApplication[];
+  /** Environments with pull-request previews, by environment name: the stacks previewed. */
+  readonly previews: ReadonlyMap<string, readonly PlannedApplication[]>;
 }
 
 /** The ApplicationSet delivering an environment's stacks. */
 export const applicationSetName = (env: Environment) => env.data.argocd.applicationSet ?? `stacks-${env.name}`;
+/** The AppProject of an environment's pull-request previews. */
+export const previewProjectName = (env: string) => `previews-${env}`;
+/** The namespace of a preview: `<stack>-pr-<number>`. */
+export const previewNamespace = (stack: string, number: string) => `${stack}-pr-${number}`;
 
 /** Settings that shape an ApplicationSet's shared template: environments sharing one must agree on them. */
 const TEMPLATE_SETTINGS = [
@@ -55,17 +74,17 @@ const TEMPLATE_SETTINGS = [
   "source",
   "clusterRef",
   "automated",
-  "createNamespace",
   "serverSideApply",
   "retry",
   "revisionHistoryLimit",
   "finalizer",
+  "deletionProtection",
   "links",
   "notifications",
 ] as const satisfies readonly (keyof ArgoCdSettings)[];
 
-/** Argo CD's built-in project: generating one of that name would replace it. */
-const BUILT_IN_PROJECT = "default";
+/** Names no generated project may take: Argo CD's built-in project and the root's. */
+const RESERVED_PROJECTS = ["default"];
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
@@ -97,7 +116,7 @@ function checkEnvironments(environments: readonly Environment[]): string[] {
       );
     }
     const stacks = Object.keys(env.data.stacks).filter((s) => env.data.stacks[s] !== undefined);
-    for (const [stack, overrides] of Object.entries(settings.stacks)) {
+    for (const [stack, overrides] of Object.entries<StackArgoCdSettings>(settings.stacks)) {
       if (!stacks.includes(stack)) {
         problems.push(
           `${env.file}: argocd.stacks.${stack}: no stack '${stack}' in this environment; expected one of ${stacks.join(", ") || "(none)"}`,
@@ -108,11 +127,11 @@ function checkEnvironments(environments: readonly Environment[]): string[] {
           `${env.file}: argocd.stacks.${stack}.links: an ApplicationSet shares one template across stacks; move these links to argocd.links or set argocd.delivery: applications`,
         );
       }
-      if (overrides.project === BUILT_IN_PROJECT) {
-        problems.push(
-          `${env.file}: argocd.stacks.${stack}.project: '${BUILT_IN_PROJECT}' is Argo CD's built-in project; choose another name`,
-        );
-      }
+    }
+    if (settings.previews && stacks.length > 1 && !settings.previews.host.includes("{stack}")) {
+      problems.push(
+        `${env.file}: argocd.previews.host: this environment runs ${stacks.length} stacks, so each preview needs its own host; add {stack}, e.g. {stack}-{number}.preview.example.com`,
+      );
     }
   }
   return problems;
@@ -161,37 +180,37 @@ function checkTargets(targets: readonly ArgoCdTarget[], environments: readonly E
     }
     paths.set(t.path, key);
     if (t.hosts.length === 0) problems.push(`targets: ${key} has no hosts; expected the stack's public host names`);
+    if (t.resources.length === 0) problems.push(`targets: ${key} renders no objects; expected the objects of '${t.path}'`);
   }
   return problems;
 }
+
+const rendersNamespace = (t: ArgoCdTarget) => t.resources.some((r) => r.kind === "Namespace" && r.apiVersion === "v1" && r.name === t.namespace);
 
 function planApplication(env: Environment, target: ArgoCdTarget): PlannedApplication {
   const settings = env.data.argocd;
   const overrides: StackArgoCdSettings | undefined = settings.stacks[target.stack];
   const { server, name } = env.data.cluster;
-  const clusterResources = [
-    ...(overrides?.clusterResources ?? []),
-    // Every stack folder renders its Namespace (constructs/namespace.ts): allow exactly that namespace.
-    { group: "", kind: "Namespace", name: target.namespace },
-  ];
   return {
     env,
     settings,
     target,
     name: `${target.stack}-${env.name}`,
-    project: overrides?.project ?? target.stack,
     cluster: settings.clusterRef === "server" ? { server } : { name },
     autoscaledDeployments: autoscaledComponents(env.data.stacks[target.stack]),
     links: { ...settings.links, ...overrides?.links },
     publicURL: `https://${target.hosts[0]}`,
     folderURL: folderURL(settings.repoURL, settings.targetRevision, target.path, settings.browseURL),
-    clusterResources,
+    rendersNamespace: rendersNamespace(target),
+    namespacedKinds: namespacedKinds(target.resources),
+    clusterResources: clusterResources(target.resources),
   };
 }
 
-function checkNames(applications: readonly PlannedApplication[]): string[] {
+function checkNames(applications: readonly PlannedApplication[], rootName: string): string[] {
   const owners = new Map<string, PlannedApplication>();
   const problems: string[] = [];
+  const reserved = [...RESERVED_PROJECTS, rootName];
   for (const app of applications) {
     const other = owners.get(app.name);
     if (other) {
@@ -199,9 +218,40 @@ function checkNames(applications: readonly PlannedApplication[]): string[] {
         `${app.env.file}: stacks.${app.target.stack}: Application name '${app.name}' is also generated for stack '${other.target.stack}' of ${other.env.file}; rename a stack or an environment`,
       );
     } else owners.set(app.name, app);
-    if (app.project === BUILT_IN_PROJECT && app.settings.stacks[app.target.stack]?.project === undefined) {
+    if (reserved.includes(app.name) || app.name.startsWith("previews-")) {
       problems.push(
-        `${app.env.file}: stacks.${app.target.stack}: its project would replace Argo CD's built-in '${BUILT_IN_PROJECT}'; set argocd.stacks.${app.target.stack}.project`,
+        `${app.env.file}: stacks.${app.target.stack}: its project '${app.name}' would replace ${app.name === rootName ? "the root's" : "a reserved"} project; rename the stack or the environment`,
+      );
+    }
+  }
+  return problems;
+}
+
+/** Strings of an object that name its namespace, outside `metadata.namespace`: what kustomize cannot move. */
+function namespaceMentions(value: unknown, namespace: string, path: string): string[] {
+  if (typeof value === "string") {
+    return value === namespace || value.includes(`.${namespace}.svc`) ? [path] : [];
+  }
+  if (Array.isArray(value)) return value.flatMap((v, i) => namespaceMentions(v, namespace, `${path}[${i}]`));
+  if (!isRecord(value)) return [];
+  return Object.entries(value).flatMap(([k, v]) =>
+    path === "metadata" && (k === "namespace" || k === "name") ? [] : namespaceMentions(v, namespace, path ? `${path}.${k}` : k),
+  );
+}
+
+/** A preview moves the folder to another namespace: refuse what would still point at the environment's. */
+function checkPreview(app: PlannedApplication): string[] {
+  const { target, env } = app;
+  const where = `${env.file}: argocd.previews: stack '${target.stack}'`;
+  const problems: string[] = [];
+  for (const r of target.resources) {
+    if (isClusterScoped(r) && !(r.kind === "Namespace" && r.name === target.namespace)) {
+      problems.push(`${where}: renders cluster-scoped ${r.kind} '${r.name}', which every preview would share; previews need a stack without one`);
+    }
+    const mentions = namespaceMentions(r.toJson(), target.namespace, "");
+    if (mentions.length) {
+      problems.push(
+        `${where}: ${r.kind} '${r.name}' names namespace '${target.namespace}' at ${mentions.join(", ")}; a preview in its own namespace would still reach ${env.name}'s objects. Refer to Services by their short name to preview this stack`,
       );
     }
   }
@@ -215,7 +265,7 @@ function groupBy<K>(apps: readonly PlannedApplication[], key: (a: PlannedApplica
 }
 
 /** Throws ConfigError listing every problem found across environments and targets. */
-export function plan(environments: readonly Environment[], targets: readonly ArgoCdTarget[]): Plan {
+export function plan(environments: readonly Environment[], targets: readonly ArgoCdTarget[], rootName: string): Plan {
   const problems = [
     ...checkEnvironments(environments),
     ...checkSharedApplicationSets(environments),
@@ -225,18 +275,20 @@ export function plan(environments: readonly Environment[], targets: readonly Arg
   if (problems.length) throw new ConfigError(problems);
 
   const byName = new Map(environments.map((e) => [e.name, e]));
-  const applications = [...targets]
+  const all = [...targets]
     .sort((a, b) => byCodePoint(a.env, b.env) || byCodePoint(a.stack, b.stack))
     .map((t) => planApplication(byName.get(t.env)!, t));
-  const nameProblems = checkNames(applications);
-  if (nameProblems.length) throw new ConfigError(nameProblems);
+  const previewed = all.filter((a) => a.settings.previews !== undefined);
+  const lateProblems = [...checkNames(all, rootName), ...previewed.flatMap(checkPreview)];
+  if (lateProblems.length) throw new ConfigError(lateProblems);
 
   const sorted = <V>(groups: Map<string, V>) => new Map([...groups].sort(([a], [b]) => byCodePoint(a, b)));
-  const delivered = (mode: ArgoCdSettings["delivery"]) => applications.filter((a) => a.settings.delivery === mode);
+  const delivered = (mode: ArgoCdSettings["delivery"]) => all.filter((a) => a.settings.delivery === mode);
   return {
     argocdNamespace: environments[0].data.argocd.namespace,
     applications: groupBy(delivered("applications"), (a) => a.env.name),
     applicationSets: sorted(groupBy(delivered("applicationSet"), (a) => applicationSetName(a.env))),
-    byProject: sorted(groupBy(applications, (a) => a.project)),
+    all,
+    previews: groupBy(previewed, (a) => a.env.name),
   };
 }

@@ -6,53 +6,23 @@
 import type { IApplicationSet } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1";
 import { ApiObject } from "cdk8s";
 import { Construct } from "constructs";
-import { DEFAULT_ARGOCD_NAMESPACE, DEFAULT_REVISION_HISTORY_LIMIT, type Notification } from "../environments/argocd";
-import { applicationTemplate, checkLinks, type ClusterRef, type SourceType } from "./lib/application-template";
 import {
-  assertProps,
-  dnsLabel,
-  exactlyOneCluster,
-  httpUrl,
-  nonEmpty,
-  nonNegativeInteger,
-  type Problem,
-  repoPath,
-  unique,
-} from "./lib/checks";
-import { slipwayLabels, waveAnnotation, WAVES } from "./lib/metadata";
-import { checkSync, type SyncSettings } from "./lib/sync";
+  applicationTemplate,
+  checkApplication,
+  type ApplicationSettings,
+  type ApplicationTarget,
+  type SourceType,
+} from "./lib/application-template";
+import { assertProps, dnsLabel, nonEmpty, unique, type Problem } from "./lib/checks";
+import { childMetadata, WAVES } from "./lib/metadata";
 
 /** One stack in one environment: the generator's parameters for its Application. */
-export interface ApplicationSetElement {
-  /** Environment name; the generated Application is `<stack>-<env>`. */
-  readonly env: string;
-  /** Stack name. */
-  readonly stack: string;
-  /** AppProject of the stack's Application. */
-  readonly project: string;
-  /** The environment's cluster; every element names its cluster the same way (server or name). */
-  readonly cluster: ClusterRef;
-  /** The stack's namespace in that environment. */
-  readonly namespace: string;
-  /** The stack's rendered folder, e.g. `dist/prod/web`. */
-  readonly path: string;
+export type ApplicationSetElement = Omit<ApplicationTarget, "source"> & {
   /** Branch, tag or commit the environment syncs from. */
   readonly targetRevision: string;
-  /** The stack's public URL, linked from the UI. */
-  readonly publicURL: string;
-  /**
-   * The web page of `path` in the repository.
-   * @default - no repo-folder link (then on no element: the template is shared)
-   */
-  readonly folderURL?: string;
-  /**
-   * The environment file, shown in the UI's info panel.
-   * @default - the environment's name only (then on no element)
-   */
-  readonly envFile?: string;
-}
+};
 
-export interface StackApplicationSetProps {
+export interface StackApplicationSetProps extends ApplicationSettings {
   /** One element per stack × environment. */
   readonly elements: readonly ApplicationSetElement[];
   /** The Git repository holding `dist/`. */
@@ -67,75 +37,26 @@ export interface StackApplicationSetProps {
    * @default "kustomize"
    */
   readonly sourceType?: SourceType;
-  /**
-   * Namespace of Argo CD on the management cluster.
-   * @default "argocd"
-   */
-  readonly argocdNamespace?: string;
-  /**
-   * How every generated Application syncs.
-   * @default - manual sync, no namespace creation, client-side apply, DEFAULT_RETRY
-   */
-  readonly sync?: SyncSettings;
-  /**
-   * Generated Applications carry the resources finalizer, and deleting the ApplicationSet deletes their resources.
-   * @default false
-   */
-  readonly finalizer?: boolean;
-  /**
-   * Past syncs kept for rollback.
-   * @default 10
-   */
-  readonly revisionHistoryLimit?: number;
-  /**
-   * Deployments an HPA scales in any of the stacks: the template is shared, so it ignores all of them.
-   * @default []
-   */
-  readonly autoscaledDeployments?: readonly string[];
-  /**
-   * Links for the UI by name, shared by every generated Application.
-   * @default {}
-   */
-  readonly links?: Readonly<Record<string, string>>;
-  /**
-   * Argo CD notifications subscriptions of every generated Application.
-   * @default []
-   */
-  readonly notifications?: readonly Notification[];
 }
 
-/** The generator's parameters; the template refers to them as `{{.name}}`. */
-type Params = Record<string, string>;
-const param = (key: string) => `{{.${key}}}`;
-
-function params(e: ApplicationSetElement): Params {
+/** The generator's parameters, flat: the template refers to them as `{{.name}}`. */
+function params(e: ApplicationSetElement): Record<string, string> {
+  const { cluster, ...rest } = e;
+  const values = Object.entries(rest).filter((entry): entry is [string, string] => entry[1] !== undefined);
   return {
-    env: e.env,
-    stack: e.stack,
-    project: e.project,
-    ...(e.cluster.server !== undefined ? { server: e.cluster.server } : { cluster: e.cluster.name ?? "" }),
-    namespace: e.namespace,
-    path: e.path,
-    targetRevision: e.targetRevision,
-    publicURL: e.publicURL,
-    ...(e.folderURL !== undefined && { folderURL: e.folderURL }),
-    ...(e.envFile !== undefined && { envFile: e.envFile }),
+    ...Object.fromEntries(values),
+    ...(cluster.server !== undefined ? { server: cluster.server } : { cluster: cluster.name ?? "" }),
   };
 }
 
-function checkElement(e: ApplicationSetElement, i: number): Problem[] {
-  const field = `elements[${i}]`;
-  return [
-    dnsLabel(`${field}.env`, e.env),
-    dnsLabel(`${field}.stack`, e.stack),
-    dnsLabel(`${field} Application name`, `${e.stack}-${e.env}`),
-    dnsLabel(`${field}.project`, e.project),
-    exactlyOneCluster(`${field}.cluster`, e.cluster),
-    dnsLabel(`${field}.namespace`, e.namespace),
-    repoPath(`${field}.path`, e.path),
-    httpUrl(`${field}.publicURL`, e.publicURL),
-    ...(e.folderURL !== undefined ? [httpUrl(`${field}.folderURL`, e.folderURL)] : []),
-  ];
+/** An element whose every value is its own `{{.key}}` placeholder: what the shared template is built from. */
+function placeholders(e: ApplicationSetElement): ApplicationSetElement {
+  const { cluster, ...rest } = e;
+  const filled = Object.fromEntries(Object.entries(rest).map(([key, value]) => [key, value === undefined ? undefined : `{{.${key}}}`]));
+  return {
+    ...(filled as Omit<ApplicationSetElement, "cluster">),
+    cluster: cluster.server !== undefined ? { server: "{{.server}}" } : { name: "{{.cluster}}" },
+  };
 }
 
 /** Keys the template uses must exist in every element: `missingkey=error` fails generation otherwise. */
@@ -143,7 +64,7 @@ function sameKeys(elements: readonly ApplicationSetElement[]): Problem[] {
   const keys = elements.map((e) => Object.keys(params(e)).sort().join(","));
   return keys.every((k) => k === keys[0])
     ? []
-    : ["'elements' must all name their cluster the same way and all set (or all leave out) folderURL and envFile: the template is shared"];
+    : ["'elements' must all name their cluster the same way and all set (or all leave out) folderURL, publicURL and envFile: the template is shared"];
 }
 
 export class StackApplicationSet extends Construct {
@@ -157,56 +78,27 @@ export class StackApplicationSet extends Construct {
     const envs = [...new Set(props.elements.map((e) => e.env))];
     this.name = props.name ?? (envs.length === 1 ? `stacks-${envs[0]}` : "stacks");
     this.applicationNames = props.elements.map((e) => `${e.stack}-${e.env}`);
-    const sync = props.sync ?? {};
-    const links = props.links ?? {};
-    const autoscaled = props.autoscaledDeployments ?? [];
-    const [first] = props.elements;
+    const targetOf = (e: ApplicationSetElement): ApplicationTarget => ({
+      ...e,
+      source: { repoURL: props.repoURL, targetRevision: e.targetRevision, type: props.sourceType },
+    });
     assertProps(`StackApplicationSet '${this.name}'`, [
       props.name === undefined && envs.length > 1
         ? `'name' is required when the elements span several environments (${envs.join(", ")})`
         : dnsLabel("name", this.name),
       nonEmpty("elements", props.elements),
       unique("elements (Application names)", this.applicationNames),
-      ...props.elements.flatMap(checkElement),
+      ...this.applicationNames.map((name, i) => dnsLabel(`elements[${i}] Application name`, name)),
+      ...props.elements.flatMap((e, i) => checkApplication(targetOf(e), props, `elements[${i}]`)),
       ...sameKeys(props.elements),
-      nonNegativeInteger("revisionHistoryLimit", props.revisionHistoryLimit ?? DEFAULT_REVISION_HISTORY_LIMIT),
-      unique("autoscaledDeployments", autoscaled),
-      ...Object.entries(links).map(([name, url]) => httpUrl(`links.${name}`, url)),
-      ...checkLinks("links", links),
-      ...checkSync("sync", sync),
     ]);
 
-    const finalizer = props.finalizer ?? false;
-    const argocdNamespace = props.argocdNamespace ?? DEFAULT_ARGOCD_NAMESPACE;
-    const template = applicationTemplate({
-      name: `${param("stack")}-${param("env")}`,
-      env: param("env"),
-      stack: param("stack"),
-      project: param("project"),
-      argocdNamespace,
-      source: { repoURL: props.repoURL, targetRevision: param("targetRevision"), type: props.sourceType },
-      path: param("path"),
-      cluster: first.cluster.server !== undefined ? { server: param("server") } : { name: param("cluster") },
-      namespace: param("namespace"),
-      sync,
-      finalizer,
-      revisionHistoryLimit: props.revisionHistoryLimit ?? DEFAULT_REVISION_HISTORY_LIMIT,
-      autoscaledDeployments: autoscaled,
-      envFile: first.envFile !== undefined ? param("envFile") : undefined,
-      publicURL: param("publicURL"),
-      folderURL: first.folderURL !== undefined ? param("folderURL") : undefined,
-      links,
-      notifications: props.notifications ?? [],
-    });
+    const [first] = props.elements;
+    const template = applicationTemplate("{{.stack}}-{{.env}}", targetOf(placeholders(first)), props);
     const applicationSet: IApplicationSet = {
       apiVersion: "argoproj.io/v1alpha1",
       kind: "ApplicationSet",
-      metadata: {
-        name: this.name,
-        namespace: argocdNamespace,
-        labels: slipwayLabels(envs.length === 1 ? { env: envs[0] } : {}),
-        annotations: waveAnnotation(WAVES.application),
-      },
+      metadata: childMetadata(this.name, props.argocdNamespace, envs.length === 1 ? { env: envs[0] } : {}, WAVES.application),
       spec: {
         goTemplate: true,
         // A parameter missing from an element must fail generation, not render an empty path.
@@ -214,7 +106,7 @@ export class StackApplicationSet extends Construct {
         generators: [{ list: { elements: props.elements.map(params) } }],
         template,
         // Without the finalizer, deleting the ApplicationSet (or a stack leaving it) keeps what runs.
-        syncPolicy: { preserveResourcesOnDeletion: !finalizer },
+        syncPolicy: { preserveResourcesOnDeletion: !props.finalizer },
       },
     };
     this.object = new ApiObject(this, "Resource", applicationSet);

@@ -1,33 +1,43 @@
 /**
- * The AppProject of one stack (or of one team's stacks): it lets its Applications deploy this repository
- * to exactly the stacks' namespaces on their environments' clusters, and nowhere else.
+ * The AppProject of one stack in one environment: its Application may deploy this repository to exactly
+ * the stack's namespace on the environment's cluster, only the kinds the stack renders, and syncs only when
+ * the environment's windows allow. One project per stack × environment: an Application of dev cannot name
+ * prod's namespace, and prod's freeze or role never reaches dev.
  */
-import type { IAppProject, ISyncWindow } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1";
+import type { IAppProject, IProjectRole, ISyncWindow } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1";
 import { ApiObject } from "cdk8s";
 import { Construct } from "constructs";
-import { CRON, DEFAULT_ARGOCD_NAMESPACE, DURATION, type ClusterResource, type SyncWindow } from "../environments/argocd";
+import { CRON, type SyncWindow } from "../environments/argocd";
+import { GO_DURATION, matches } from "../lib/formats";
 import type { ClusterRef } from "./lib/application-template";
 import { assertProps, dnsLabel, exactlyOneCluster, nonEmpty, noGlob, unique, type Problem } from "./lib/checks";
-import { slipwayLabels, waveAnnotation, WAVES } from "./lib/metadata";
+import { RESOURCES_FINALIZER, childMetadata, WAVES } from "./lib/metadata";
+import type { ClusterResource, GroupKind } from "./lib/resources";
 
-/** One stack's namespace on one environment's cluster. */
+/** One namespace on one cluster. */
 export interface ProjectDestination extends ClusterRef {
   readonly namespace: string;
 }
 
-/** A sync window of one environment, applied to that environment's Applications only. */
-export interface ProjectSyncWindow extends SyncWindow {
-  /** Names of the Applications it applies to, e.g. `["web-prod"]`. */
-  readonly applications: readonly string[];
+/** People allowed to operate the project's Applications in the Argo CD UI. */
+export interface ProjectRole {
+  /** The role's name, e.g. the environment's. */
+  readonly name: string;
+  /** SSO groups holding the role. */
+  readonly groups: readonly string[];
+  /** Whether they may delete the project's Applications. */
+  readonly mayDelete: boolean;
 }
 
 export interface StackProjectProps {
-  /** The project's name: the stack's name, or a team's. */
+  /** The project's name, e.g. `web-prod`. */
   readonly name: string;
-  /** Repositories its Applications may read; this repository. */
+  /** Repositories its Applications may read: this repository. */
   readonly sourceRepos: readonly string[];
-  /** Exactly the namespaces, per cluster, its Applications may deploy to. */
+  /** The namespaces, per cluster, its Applications may deploy to: one for a stack in an environment. */
   readonly destinations: readonly ProjectDestination[];
+  /** The namespaced kinds its Applications may deploy; anything else is refused. */
+  readonly namespacedKinds: readonly GroupKind[];
   /**
    * Namespace of Argo CD on the management cluster.
    * @default "argocd"
@@ -39,46 +49,83 @@ export interface StackProjectProps {
    */
   readonly description?: string;
   /**
-   * Cluster-scoped kinds its Applications may create; anything else cluster-scoped is refused.
+   * Cluster-scoped objects, by name, its Applications may create; anything else cluster-scoped is refused.
    * @default []
    */
   readonly clusterResources?: readonly ClusterResource[];
   /**
-   * When its Applications may sync.
+   * When its Applications may sync; each window applies to the destinations' namespaces on their clusters.
    * @default []
    */
-  readonly syncWindows?: readonly ProjectSyncWindow[];
+  readonly syncWindows?: readonly SyncWindow[];
+  /**
+   * Roles for the Argo CD UI.
+   * @default []
+   */
+  readonly roles?: readonly ProjectRole[];
+  /**
+   * Destination namespaces may be glob patterns (pull-request previews: one namespace per pull request).
+   * @default false
+   */
+  readonly namespacePatterns?: boolean;
 }
 
-function checkDestination(d: ProjectDestination, i: number): Problem[] {
+function checkDestination(d: ProjectDestination, i: number, patterns: boolean): Problem[] {
   const field = `destinations[${i}]`;
   return [
     exactlyOneCluster(field, d),
-    dnsLabel(`${field}.namespace`, d.namespace),
+    patterns ? undefined : dnsLabel(`${field}.namespace`, d.namespace),
     ...[d.server, d.name].filter((v) => v !== undefined).map((v) => noGlob(`${field} cluster`, v)),
   ];
 }
 
-function checkWindow(w: ProjectSyncWindow, i: number): Problem[] {
+function checkWindow(w: SyncWindow, i: number): Problem[] {
   const field = `syncWindows[${i}]`;
   return [
-    nonEmpty(`${field}.applications`, w.applications),
-    DURATION.test(w.duration) ? undefined : `'${field}.duration' must be a duration such as 1h30m, got '${w.duration}'`,
-    CRON.test(w.schedule.trim())
-      ? undefined
-      : `'${field}.schedule' must be a five-field cron schedule, got '${w.schedule}'`,
+    matches(GO_DURATION, w.duration) ? undefined : `'${field}.duration' must be ${GO_DURATION.expected}, got '${w.duration}'`,
+    CRON.test(w.schedule.trim()) ? undefined : `'${field}.schedule' must be a five-field cron schedule, got '${w.schedule}'`,
   ];
 }
 
-function syncWindow(w: ProjectSyncWindow): ISyncWindow {
+/**
+ * A window matched by namespace AND cluster, so it reaches exactly this project's destinations. The cast:
+ * @kubernetes-models/argo-cd predates Argo CD 3.5's `syncOverrun`, which test/argocd checks against 3.5's CRD.
+ */
+function syncWindow(w: SyncWindow, destinations: readonly ProjectDestination[]): ISyncWindow {
   return {
     kind: w.kind,
     schedule: w.schedule,
     duration: w.duration,
     timeZone: w.timeZone,
     manualSync: w.manualSync,
-    applications: [...w.applications],
+    syncOverrun: w.overrun,
+    namespaces: [...new Set(destinations.map((d) => d.namespace))],
+    clusters: [...new Set(destinations.map((d) => d.server ?? d.name ?? ""))],
+    andOperator: true,
     ...(w.description !== undefined && { description: w.description }),
+  } as ISyncWindow;
+}
+
+/**
+ * The role's policies, in Argo CD's project RBAC form. A deny wins over any allow its holders have elsewhere
+ * (Argo CD's casbin effect is `allow && !deny`), so `mayDelete: false` holds even for an admin in the group.
+ */
+function role(project: string, r: ProjectRole): IProjectRole {
+  const rule = (resource: string, action: string, effect: "allow" | "deny") =>
+    `p, proj:${project}:${r.name}, ${resource}, ${action}, ${project}/*, ${effect}`;
+  const deletion = r.mayDelete ? "allow" : "deny";
+  return {
+    name: r.name,
+    description: `Operates ${project}: view, sync, run actions, read logs${r.mayDelete ? ", delete" : "; never delete"}`,
+    groups: [...r.groups],
+    policies: [
+      rule("applications", "get", "allow"),
+      rule("applications", "sync", "allow"),
+      rule("applications", "action/*", "allow"),
+      rule("logs", "get", "allow"),
+      rule("applications", "delete", deletion),
+      rule("applications", "delete/*", deletion),
+    ],
   };
 }
 
@@ -90,34 +137,37 @@ export class StackProject extends Construct {
     super(scope, id);
     this.name = props.name;
     const destinationKeys = props.destinations.map((d) => `${d.server ?? d.name} ${d.namespace}`);
+    const roles = props.roles ?? [];
     assertProps(`StackProject '${props.name}'`, [
       dnsLabel("name", props.name),
       nonEmpty("sourceRepos", props.sourceRepos),
       ...props.sourceRepos.map((r, i) => noGlob(`sourceRepos[${i}]`, r)),
       nonEmpty("destinations", props.destinations),
       unique("destinations", destinationKeys),
-      ...props.destinations.flatMap(checkDestination),
+      ...props.destinations.flatMap((d, i) => checkDestination(d, i, props.namespacePatterns ?? false)),
+      nonEmpty("namespacedKinds", props.namespacedKinds),
       ...(props.syncWindows ?? []).flatMap(checkWindow),
+      unique("roles", roles.map((r) => r.name)),
+      ...roles.map((r, i) => dnsLabel(`roles[${i}].name`, r.name)),
     ]);
 
     const project: IAppProject = {
       apiVersion: "argoproj.io/v1alpha1",
       kind: "AppProject",
-      metadata: {
-        name: props.name,
-        namespace: props.argocdNamespace ?? DEFAULT_ARGOCD_NAMESPACE,
-        labels: slipwayLabels(),
-        annotations: waveAnnotation(WAVES.project),
-      },
+      // Argo CD keeps a project while an Application still names it.
+      metadata: { ...childMetadata(props.name, props.argocdNamespace, {}, WAVES.project), finalizers: [RESOURCES_FINALIZER] },
       spec: {
         description: props.description ?? `Slipway: ${props.name}`,
         sourceRepos: [...props.sourceRepos],
         destinations: props.destinations.map((d) => ({ ...d })),
-        // Empty means none: a stack may create cluster-scoped objects only where it says it needs them.
+        // Empty means none: only what the stack renders.
         clusterResourceWhitelist: (props.clusterResources ?? []).map((r) => ({ ...r })),
-        // Listed in the UI without warnings: after a stack or database leaves the code, its kept volumes show here.
+        namespaceResourceWhitelist: props.namespacedKinds.map((k) => ({ ...k })),
+        // Objects in the namespace that no Application tracks, such as a StatefulSet's retained claims, are
+        // listed in the UI without a warning.
         orphanedResources: { warn: false },
-        ...(props.syncWindows?.length && { syncWindows: props.syncWindows.map(syncWindow) }),
+        ...(props.syncWindows?.length && { syncWindows: props.syncWindows.map((w) => syncWindow(w, props.destinations)) }),
+        ...(roles.length && { roles: roles.map((r) => role(props.name, r)) }),
       },
     };
     this.object = new ApiObject(this, "Resource", project);

@@ -1,5 +1,5 @@
 /**
- * `npm run synth [-- --env NAME ...] [--out DIR] [--quiet]`: parses the arguments, runs the render pipeline
+ * `npm run synth [-- --env NAME ...] [--stack NAME ...] [--out DIR] [--quiet]`: parses the arguments, runs the render pipeline
  * (render/pipeline.ts) and prints what it did. Any problem: one report on stderr, exit 1, the output folder
  * left as it was.
  */
@@ -10,6 +10,7 @@ import { formatFindings, formatReport } from "../validation";
 
 interface Args {
   only?: string[];
+  stacks?: string[];
   outDir: string;
   quiet: boolean;
 }
@@ -19,9 +20,10 @@ function parseArgs(argv: readonly string[]): Args {
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === "--env" && argv[i + 1]) (args.only ??= []).push(argv[++i]);
+    else if (arg === "--stack" && argv[i + 1]) (args.stacks ??= []).push(argv[++i]);
     else if (arg === "--out" && argv[i + 1]) args.outDir = argv[++i];
     else if (arg === "--quiet") args.quiet = true;
-    else throw new ConfigError([`synth: unknown argument '${arg}': expected --env NAME, --out DIR or --quiet`]);
+    else throw new ConfigError([`synth: unknown argument '${arg}': expected --env NAME, --stack NAME, --out DIR or --quiet`]);
   }
   return args;
 }
@@ -43,6 +45,7 @@ export async function main(argv: readonly string[], beforeWrite?: () => Promise<
       root: process.cwd(),
       outDir: args.outDir,
       ...(args.only ? { only: args.only } : {}),
+      ...(args.stacks ? { stacks: args.stacks } : {}),
       ...(beforeWrite ? { beforeWrite } : {}),
       notice: say,
     });

@@ -49,6 +49,13 @@ export interface ExternalSecretProps {
 export const ROTATION_ANNOTATION = "slipway.dev/rotation";
 
 /**
+ * What External Secrets' CRD defaults in every `data[].remoteRef`, stated as it defaults them: `data` is an
+ * atomic list, so a diff that merges the desired list into the live one without the CRD's defaults (Argo CD
+ * with ServerSideApply=true) would otherwise see the defaulted fields as drift forever (docs/argocd.md).
+ */
+const REMOTE_REF_DEFAULTS = { conversionStrategy: "Default", decodingStrategy: "None", metadataPolicy: "None" } as const;
+
+/**
  * A Go template expression that URL-encodes the value of `key` for any part of a URL: `urlquery` escapes
  * everything but unreserved characters and writes a space as `+`, which in a URL's user info would read
  * as a literal plus, so spaces become `%20`.
@@ -106,7 +113,7 @@ export class ExternalSecret extends Construct {
       refreshPolicy: props.readOnce ? "CreatedOnce" : "OnChange",
       secretStoreRef: { kind: "SecretStore", name: props.store.storeName },
       target: this.target(props, "Owner"),
-      data: props.keys.map((key) => ({ secretKey: key, remoteRef: { key: remoteKey, property: key } })),
+      data: props.keys.map((key) => ({ secretKey: key, remoteRef: { key: remoteKey, property: key, ...REMOTE_REF_DEFAULTS } })),
     };
   }
 

@@ -1,27 +1,37 @@
 /**
  * How an environment reaches Argo CD: the Git source its Applications point at, how they sync, what the
- * Argo CD UI shows about them and when syncs may run.
+ * Argo CD UI shows about them, when syncs may run, who may operate them and whether pull requests get
+ * previews.
  *
  * One Argo CD instance, on a management cluster, manages every environment's cluster: its objects live in
  * one namespace there, so every environment file must name the same `argocd.namespace`.
  *
- * Defaults are the safe choice: manual sync, no resources finalizer, no namespace creation. An environment
- * that wants more (staging: automated sync) says so in its file.
+ * Defaults are the safe choice: manual sync without retries, deletion protected, no resources finalizer. An environment that wants more (staging: automated sync) says so in its file.
+ * Every behaviour relied on here is cited in docs/argocd.md against Argo CD 3.5.0, the minimum version.
  */
 import { z } from "zod";
+import { GO_DURATION } from "../lib/formats";
 import { DnsLabel } from "./schema";
 
-/** Go duration, as Argo CD parses sync windows and retry back-offs. */
-export const DURATION = /^([0-9]+(\.[0-9]+)?(ns|us|ms|s|m|h))+$/;
-/** Five-field cron: minute hour day-of-month month day-of-week. */
+/** Five-field cron, as Argo CD's sync windows parse it (robfig/cron without descriptors such as @daily). */
 export const CRON = /^(\S+\s+){4}\S+$/;
 // A link name ends an annotation name (`link.argocd.argoproj.io/<name>`, at most 63): short and dashed.
 const LINK_NAME = /^[a-z0-9]([-a-z0-9]{0,38}[a-z0-9])?$/;
 
-export const Duration = z.string().regex(DURATION, { message: "expected a duration such as 30s, 5m or 1h30m" });
+export const Duration = z.string().regex(GO_DURATION.pattern, { message: `expected ${GO_DURATION.expected}` });
 
-/** Retry of a failed sync, with exponential back-off. Argo CD's own default is no retry at all. */
-export const DEFAULT_RETRY = { limit: 5, backoff: { duration: "5s", factor: 2, maxDuration: "3m" } } as const;
+const Backoff = z
+  .object({
+    duration: Duration.default("5s").describe("Wait before the first retry."),
+    factor: z.number().int().min(1).default(2).describe("Multiplies the wait after each retry."),
+    maxDuration: Duration.default("3m").describe("Longest wait between retries."),
+  })
+  .strict();
+
+/** An automated environment retries a failed sync five times, each time with the newest commit. */
+export const AUTOMATED_RETRY = { limit: 5, backoff: Backoff.parse({}), refresh: true } as const;
+/** A manual environment never retries: a retry reruns the migration hook the person did not ask for twice. */
+export const MANUAL_RETRY = { limit: 0, backoff: Backoff.parse({}), refresh: false } as const;
 /** Argo CD's own default: the last 10 syncs can be rolled back to. */
 export const DEFAULT_REVISION_HISTORY_LIMIT = 10;
 export const DEFAULT_ARGOCD_NAMESPACE = "argocd";
@@ -45,17 +55,33 @@ export const RESERVED_LINK_NAMES: readonly string[] = [PUBLIC_URL_LINK, REPO_FOL
 
 const Url = z.url({ protocol: /^https?$/, message: "expected an http(s) URL such as https://grafana.example.com/d/shop" });
 
+export const Link = z
+  .object({
+    title: z
+      .string()
+      .min(1)
+      .regex(/^[^|]+$/, { message: "expected a title without '|' (Argo CD splits title and URL at it)" })
+      .describe("What the UI shows, e.g. 'Grafana: shop'."),
+    url: Url.describe("Where it leads."),
+  })
+  .strict();
+export type Link = z.infer<typeof Link>;
+
 export const Links = z
   .record(
     z.string().regex(LINK_NAME, { message: "expected a short lower-case link name such as dashboard or runbook" }),
-    Url,
+    z.union([Url, Link]),
   )
   .superRefine((links, ctx) => {
     for (const name of Object.keys(links).filter((n) => RESERVED_LINK_NAMES.includes(n))) {
       ctx.addIssue({ code: "custom", path: [name], message: `'${name}' is the generator's own link; choose another name` });
     }
   })
-  .describe("Links shown on the Application in the Argo CD UI, by name: e.g. dashboard, runbook.");
+  // A bare URL is titled by its name, so the UI shows "runbook" rather than the URL.
+  .transform((links) =>
+    Object.fromEntries(Object.entries(links).map(([name, l]): [string, Link] => [name, typeof l === "string" ? { title: name, url: l } : l])),
+  )
+  .describe("Links shown on the Application in the Argo CD UI, by name: a URL, or {title, url}.");
 
 export const Automated = z
   .object({
@@ -68,21 +94,20 @@ export type Automated = z.infer<typeof Automated>;
 
 export const Retry = z
   .object({
-    limit: z.number().int().min(0).default(DEFAULT_RETRY.limit).describe("Attempts after a failed sync; 0 never retries."),
-    backoff: z
-      .object({
-        duration: Duration.default(DEFAULT_RETRY.backoff.duration).describe("Wait before the first retry."),
-        factor: z.number().int().min(1).default(DEFAULT_RETRY.backoff.factor).describe("Multiplies the wait after each retry."),
-        maxDuration: Duration.default(DEFAULT_RETRY.backoff.maxDuration).describe("Longest wait between retries."),
-      })
-      .strict()
-      .prefault({})
-      .describe("Exponential back-off between retries."),
+    limit: z.number().int().min(0).describe("Attempts after a failed sync; 0 never retries. At most 1 without automated sync."),
+    backoff: Backoff.prefault({}).describe("Exponential back-off between retries."),
+    refresh: z
+      .boolean()
+      .optional()
+      .describe("Retry with the newest commit rather than the failed one. @default true with automated sync; refused without it"),
   })
   .strict()
-  .prefault({})
-  .describe("Retry of a failed sync with exponential back-off.");
+  .describe(
+    "Retry of a failed sync. @default 5 retries with refresh where sync is automated, none where a person syncs",
+  );
 export type Retry = z.infer<typeof Retry>;
+/** A retry as rendered: every field resolved. */
+export type ResolvedRetry = Retry & { readonly refresh: boolean };
 
 export const SyncWindow = z
   .object({
@@ -96,7 +121,13 @@ export const SyncWindow = z
     manualSync: z
       .boolean()
       .default(false)
-      .describe("Let a person sync by hand while a deny window is open (an emergency fix)."),
+      .describe("Let a person sync by hand while a deny window is open (the emergency path: docs/argocd.md)."),
+    overrun: z
+      .boolean()
+      .default(true)
+      .describe(
+        "Let a sync that started before a deny window (or inside an allow window) finish; off, Argo CD parks it mid-way until the window closes.",
+      ),
     description: z.string().min(1).optional().describe("Shown in the Argo CD UI, e.g. 'weekend freeze'."),
   })
   .strict();
@@ -117,31 +148,53 @@ export const Notification = z
   .strict();
 export type Notification = z.infer<typeof Notification>;
 
-export const ClusterResource = z
-  .object({
-    group: z.string().describe("API group; '' for the core group."),
-    kind: z
-      .string()
-      .regex(/^[A-Z][A-Za-z0-9]*$/, { message: "expected a Kind such as ClusterRole" })
-      .describe("Kind, e.g. ClusterRole."),
-    name: z.string().min(1).optional().describe("Only objects of this name (a glob). @default every object of the kind"),
-  })
-  .strict();
-export type ClusterResource = z.infer<typeof ClusterResource>;
-
 export const StackArgoCdSettings = z
   .object({
-    project: DnsLabel.optional().describe(
-      "AppProject the stack's Application joins; give several stacks one name for a per-team project. @default the stack's name",
-    ),
     links: Links.optional().describe("Links of this stack, merged over argocd.links (dashboards, runbook)."),
-    clusterResources: z
-      .array(ClusterResource)
-      .default([])
-      .describe("Cluster-scoped kinds the stack renders; its AppProject allows these and nothing else."),
   })
   .strict();
 export type StackArgoCdSettings = z.infer<typeof StackArgoCdSettings>;
+
+/** Pull-request previews: the generator reads the repository's pull requests from GitHub. */
+export const Previews = z
+  .object({
+    github: z
+      .object({
+        owner: z.string().min(1).describe("Organisation or user owning the repository."),
+        repo: z.string().min(1).describe("The repository's name."),
+      })
+      .strict()
+      .describe("The GitHub repository whose pull requests get previews (this one)."),
+    labels: z
+      .array(z.string().min(1))
+      .default(["preview"])
+      .describe("Only pull requests carrying all these labels get a preview (an empty list: every pull request)."),
+    host: z
+      .string()
+      .regex(/^(?=[^.]*\{number\})([-a-z0-9]|\{number\}|\{stack\})+(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/, {
+        message: "expected a host template whose first label holds {number} (and {stack}), such as {stack}-{number}.preview.example.com",
+      })
+      .describe("Public host of a preview: {number} is the pull request's number, {stack} the stack's name."),
+    tokenRef: z
+      .object({
+        secretName: DnsLabel.describe("Secret in Argo CD's namespace."),
+        key: z.string().min(1).describe("Key of the token in it."),
+      })
+      .strict()
+      .optional()
+      .describe("API token for private repositories and higher rate limits. @default none (public repository)"),
+    requeueAfterSeconds: z
+      .number()
+      .int()
+      .min(30)
+      .default(300)
+      .describe("How often the generator looks for opened and closed pull requests."),
+  })
+  .strict()
+  .describe(
+    "A preview of each stack per open pull request, in its own namespace, removed when the pull request closes (docs/argocd.md).",
+  );
+export type Previews = z.infer<typeof Previews>;
 
 export const ArgoCdSettings = z
   .object({
@@ -167,13 +220,9 @@ export const ArgoCdSettings = z
       .enum(["kustomize", "directory"])
       .default("kustomize")
       .describe("Read dist/<env>/<stack> through its kustomization.yaml, or as a plain folder of manifests."),
-    createNamespace: z
-      .boolean()
-      .default(false)
-      .describe("The env owns its stacks' namespaces: Argo CD creates them (CreateNamespace=true)."),
     automated: Automated.optional(),
     serverSideApply: z.boolean().default(false).describe("Apply server-side (objects too large for client-side apply)."),
-    retry: Retry,
+    retry: Retry.optional(),
     revisionHistoryLimit: z
       .number()
       .int()
@@ -184,6 +233,16 @@ export const ArgoCdSettings = z
       .boolean()
       .default(false)
       .describe("Deleting an Application also deletes its resources (volumes excepted). Never on prod by default."),
+    deletionProtection: z
+      .boolean()
+      .default(true)
+      .describe(
+        "The env's role may not delete its Applications, and a cascading delete waits for a person to confirm it (Delete=confirm).",
+      ),
+    groups: z
+      .array(z.string().min(1).regex(/^[^,"\n\r\t]+$/, { message: "expected an SSO group name without ',', quotes or line breaks" }))
+      .default([])
+      .describe("SSO groups that operate this environment in the Argo CD UI: its role in each of its projects."),
     syncWindows: z.array(SyncWindow).default([]).describe("When syncs may run, e.g. a prod weekend freeze."),
     links: Links.default({}),
     browseURL: z
@@ -212,10 +271,38 @@ export const ArgoCdSettings = z
         });
       })
       .describe("Argo CD notifications subscriptions of the env's Applications."),
+    previews: Previews.optional(),
     stacks: z
       .record(DnsLabel, StackArgoCdSettings)
       .default({})
       .describe("Per-stack settings, by the stack's name under stacks:."),
   })
-  .strict();
+  .strict()
+  .superRefine((settings, ctx) => {
+    if (settings.automated || settings.retry === undefined) return;
+    if (settings.retry.limit > 1) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["retry", "limit"],
+        message: `expected 0 or 1 without automated sync (a retry reruns the migration hook), got ${settings.retry.limit}`,
+      });
+    }
+    if (settings.retry.refresh) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["retry", "refresh"],
+        message: "expected false without automated sync: a retry would sync a newer commit than the one a person chose",
+      });
+    }
+  })
+  .transform(({ retry, ...settings }) => ({
+    ...settings,
+    retry: resolveRetry(retry, settings.automated !== undefined),
+  }));
 export type ArgoCdSettings = z.infer<typeof ArgoCdSettings>;
+
+function resolveRetry(retry: Retry | undefined, automated: boolean): ResolvedRetry {
+  if (retry === undefined) return automated ? AUTOMATED_RETRY : MANUAL_RETRY;
+  return { ...retry, refresh: retry.refresh ?? automated };
+}
+

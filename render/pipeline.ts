@@ -3,7 +3,7 @@
  * objects, validate every rendered object, and only then write the output folder (render/write.ts). Any
  * problem throws before the write; the output folder is left as it was.
  */
-import { App } from "cdk8s";
+import { ApiObject, App } from "cdk8s";
 import { join, relative } from "node:path";
 import { ArgoCdChart } from "../argocd";
 import { ConfigError, loadEnvironments, unknownEnvironments, type Environment } from "../environments";
@@ -33,6 +33,12 @@ export interface SynthOptions {
    * @default all
    */
   readonly only?: readonly string[];
+  /**
+   * Stacks to (re)write, in every selected environment; the other stacks' folders are carried over, as with
+   * `only` (and likewise ignored when there is nothing to carry over).
+   * @default all
+   */
+  readonly stacks?: readonly string[];
   /**
    * Runs after everything is rendered and validated, just before the write; throwing stops the write.
    * `npm run synth` waits here for the type-check it runs alongside.
@@ -93,15 +99,23 @@ export function buildFiles(
   environments: readonly Environment[],
   definitions: ReadonlyMap<string, StackDefinition>,
   only?: readonly string[],
+  onlyStacks?: readonly string[],
 ): { files: RenderedFile[]; folders: Folder[] } {
   const app = new App();
   const stacks = buildStacks(app, environments, definitions);
   const argocd = new ArgoCdChart(app, ARGOCD_FOLDER, {
     environments,
-    targets: stacks.map((s) => ({ env: s.env, stack: s.stack, namespace: s.namespace, hosts: s.hosts, path: `${REPO_OUTPUT}/${s.folder}` })),
+    targets: stacks.map((s) => ({
+      env: s.env,
+      stack: s.stack,
+      namespace: s.namespace,
+      hosts: s.hosts,
+      path: `${REPO_OUTPUT}/${s.folder}`,
+      resources: s.chart.node.findAll().filter(ApiObject.isApiObject),
+    })),
     path: `${REPO_OUTPUT}/${ARGOCD_FOLDER}`,
   });
-  const selected = only ? stacks.filter((s) => only.includes(s.env)) : stacks;
+  const selected = stacks.filter((s) => (!only || only.includes(s.env)) && (!onlyStacks || onlyStacks.includes(s.stack)));
   const outputs: Output[] = [...selected, { chart: argocd, folder: ARGOCD_FOLDER, source: "environments/*.yaml", kustomize: false }];
   return { files: collectFiles(outputs), folders: foldersOf(outputs) };
 }
@@ -122,20 +136,32 @@ export async function synth(options: SynthOptions): Promise<SynthResult> {
       options.only ?? [],
       relative(process.cwd(), dir) || ".",
     );
-    if (unknown.length) throw new ConfigError(unknown);
+    const unknownStacks = (options.stacks ?? [])
+      .filter((name) => !definitions.has(name))
+      .map((name) => `unknown stack '${name}': expected one of ${[...definitions.keys()].join(", ")} (files in stacks/)`);
+    if (unknown.length || unknownStacks.length) throw new ConfigError([...unknown, ...unknownStacks]);
     let only = options.only;
-    if (only && output.empty) {
-      options.notice?.(`${output.shown}/ holds no output yet: rendering every environment, not only ${only.join(", ")}`);
+    let stacks = options.stacks;
+    if ((only || stacks) && output.empty) {
+      const selection = [...(only ?? []), ...(stacks ?? [])].join(", ");
+      options.notice?.(`${output.shown}/ holds no output yet: rendering every ${only ? "environment" : "stack"}, not only ${selection}`);
       only = undefined;
+      stacks = undefined;
     }
     const t1 = performance.now();
-    const { files, folders } = buildFiles(environments, definitions, only);
+    const { files, folders } = buildFiles(environments, definitions, only, stacks);
     const t2 = performance.now();
     const report = await validateFiles(files, profileFor(environments));
     const t3 = performance.now();
     await options.beforeWrite?.();
     const t4 = performance.now();
-    const written = await output.write(renderTexts(folders, files), only ? [...only, ARGOCD_FOLDER] : undefined);
+    // What the new files replace: whole environments, or single stack folders; everything else is carried over.
+    const replaced = stacks
+      ? [...folders.map((f) => f.folder), ARGOCD_FOLDER]
+      : only
+        ? [...only, ARGOCD_FOLDER]
+        : undefined;
+    const written = await output.write(renderTexts(folders, files), replaced);
     const t5 = performance.now();
 
     const counts = new Map<string, number>();

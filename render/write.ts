@@ -128,8 +128,8 @@ export class OutputFolder {
   /**
    * Writes `files` as the new output and swaps it in; returns the number of files written.
    * @param files file texts by path relative to the folder, written as they come
-   * @param replace top-level folders the new files replace; the others are carried over unchanged.
-   *   Omit to replace the whole folder.
+   * @param replace folders the new files replace, relative to the output (`prod`, or `prod/web`); everything
+   *   else is carried over unchanged. Omit to replace the whole folder.
    */
   async write(files: Iterable<[string, string]>, replace?: readonly string[]): Promise<number> {
     const { path, shown } = this;
@@ -139,12 +139,7 @@ export class OutputFolder {
     io(`creating a staging folder beside ${shown}/`, unchanged, () => mkdirSync(staging));
     let written = 0;
     try {
-      if (replace && existsSync(path)) {
-        for (const entry of io(`reading ${shown}/`, unchanged, () => readdirSync(path))) {
-          if (entry === MARKER || replace.includes(entry)) continue;
-          io(`copying ${shown}/${entry}`, unchanged, () => cpSync(join(path, entry), join(staging, entry), { recursive: true }));
-        }
-      }
+      if (replace && existsSync(path)) this.carryOver(staging, replace, unchanged);
       for (const [file, text] of files) {
         const target = join(staging, file);
         io(`writing ${shown}/${file}`, unchanged, () => {
@@ -165,6 +160,21 @@ export class OutputFolder {
     }
     this.swap(staging);
     return written;
+  }
+
+  /** Copies into `staging` everything of the output but the marker and the `replace`d folders. */
+  private carryOver(staging: string, replace: readonly string[], unchanged: string, folder = ""): void {
+    const { path, shown } = this;
+    for (const entry of io(`reading ${shown}/${folder}`, unchanged, () => readdirSync(join(path, folder)))) {
+      const relative = folder ? `${folder}/${entry}` : entry;
+      if (relative === MARKER || replace.includes(relative)) continue;
+      if (replace.some((r) => r.startsWith(`${relative}/`))) {
+        io(`creating ${shown}/${relative}`, unchanged, () => mkdirSync(join(staging, relative)));
+        this.carryOver(staging, replace, unchanged, relative);
+      } else {
+        io(`copying ${shown}/${relative}`, unchanged, () => cpSync(join(path, relative), join(staging, relative), { recursive: true }));
+      }
+    }
   }
 
   /** Releases the lock. */

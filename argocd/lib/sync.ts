@@ -1,9 +1,9 @@
 /**
- * How an Application syncs: one function, shared by the stack Applications, the ApplicationSet template
- * and the root app-of-apps, so the three never drift apart.
+ * How an Application syncs: one function, shared by the stack Applications, the ApplicationSet templates
+ * and the root app-of-apps, so they never drift apart.
  */
-import type { IRetryStrategy, ISyncPolicy } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1";
-import { DEFAULT_RETRY, type Automated, type Retry } from "../../environments/argocd";
+import type { ISyncPolicy } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1";
+import { MANUAL_RETRY, type Automated, type ResolvedRetry } from "../../environments/argocd";
 import { nonNegativeInteger, type Problem } from "./checks";
 
 export interface SyncSettings {
@@ -13,7 +13,7 @@ export interface SyncSettings {
    */
   readonly automated?: Automated;
   /**
-   * The environment owns the namespace: Argo CD creates it (`CreateNamespace=true`).
+   * Argo CD creates the destination namespace (`CreateNamespace=true`), labelled for Pod Security.
    * @default false
    */
   readonly createNamespace?: boolean;
@@ -24,44 +24,47 @@ export interface SyncSettings {
   readonly serverSideApply?: boolean;
   /**
    * Retry of a failed sync with exponential back-off.
-   * @default DEFAULT_RETRY (5 attempts, 5s doubling up to 3m)
+   * @default MANUAL_RETRY (none)
    */
-  readonly retry?: Retry;
+  readonly retry?: ResolvedRetry;
+  /**
+   * A cascading delete of the Application waits for a person's confirmation (`Delete=confirm`).
+   * @default false
+   */
+  readonly deletionProtection?: boolean;
 }
 
 export function checkSync(field: string, sync: SyncSettings): Problem[] {
-  const retry = sync.retry ?? DEFAULT_RETRY;
+  const retry = sync.retry ?? MANUAL_RETRY;
   return [
     nonNegativeInteger(`${field}.retry.limit`, retry.limit),
     retry.backoff.factor >= 1 && Number.isInteger(retry.backoff.factor)
       ? undefined
       : `'${field}.retry.backoff.factor' must be an integer ≥ 1, got ${retry.backoff.factor}`,
+    sync.automated === undefined && retry.limit > 1
+      ? `'${field}.retry.limit' must be 0 or 1 without automated sync (a retry reruns the migration hook), got ${retry.limit}`
+      : undefined,
   ];
 }
 
 /**
  * The sync options every generated Application carries, and why:
- * - PruneLast: remove what left Git only after everything else is applied and healthy;
+ * - no PruneLast: it moves every prune after the last wave, so the sync would wait for that wave's health,
+ *   and the last wave holds what cannot become healthy by itself (Ingress, HPA, CronJobs: docs/argocd.md);
  * - ApplyOutOfSyncOnly: a sync touches only what changed (hooks still run);
  * - FailOnSharedResource: two Applications fighting over one object is a mistake, not a race to win;
- * - RespectIgnoreDifferences: ignored fields (replicas an HPA owns) are also left alone when applying.
+ * - RespectIgnoreDifferences: ignored fields (replicas an HPA owns) are also left alone when applying;
+ * - Delete=confirm: `argocd app delete` cascades by default; with it, no resource goes before a person confirms.
  */
 export function syncOptions(sync: SyncSettings, ignoresDifferences: boolean): string[] {
   return [
     ...(sync.createNamespace ? ["CreateNamespace=true"] : []),
-    "PruneLast=true",
     "ApplyOutOfSyncOnly=true",
     "FailOnSharedResource=true",
     ...(ignoresDifferences ? ["RespectIgnoreDifferences=true"] : []),
     ...(sync.serverSideApply ? ["ServerSideApply=true"] : []),
+    ...(sync.deletionProtection ? ["Delete=confirm"] : []),
   ];
-}
-
-function retryStrategy(retry: Retry): IRetryStrategy {
-  return {
-    limit: retry.limit,
-    backoff: { duration: retry.backoff.duration, factor: retry.backoff.factor, maxDuration: retry.backoff.maxDuration },
-  };
 }
 
 /**
@@ -77,10 +80,11 @@ export const MANAGED_NAMESPACE_LABELS = {
 
 export function syncPolicy(sync: SyncSettings, ignoresDifferences: boolean): ISyncPolicy {
   const automated = sync.automated;
+  const { limit, backoff, refresh } = sync.retry ?? MANUAL_RETRY;
   return {
     ...(automated !== undefined && { automated: { prune: automated.prune, selfHeal: automated.selfHeal, allowEmpty: false } }),
     ...(sync.createNamespace && { managedNamespaceMetadata: { labels: { ...MANAGED_NAMESPACE_LABELS } } }),
     syncOptions: syncOptions(sync, ignoresDifferences),
-    retry: retryStrategy(sync.retry ?? DEFAULT_RETRY),
+    retry: { limit, backoff: { ...backoff }, ...(refresh && { refresh }) },
   };
 }

@@ -42,11 +42,12 @@ describe("environment schema: argocd", () => {
       clusterRef: "server",
       delivery: "applications",
       source: "kustomize",
-      createNamespace: false,
       serverSideApply: false,
-      retry: { limit: 5, backoff: { duration: "5s", factor: 2, maxDuration: "3m" } },
+      retry: { limit: 0, refresh: false, backoff: { duration: "5s", factor: 2, maxDuration: "3m" } },
       revisionHistoryLimit: 10,
       finalizer: false,
+      deletionProtection: true,
+      groups: [],
       syncWindows: [],
       links: {},
       notifications: [],
@@ -54,15 +55,29 @@ describe("environment schema: argocd", () => {
     });
   });
 
-  test("automated sync prunes and self-heals unless told otherwise", () => {
+  test("automated sync prunes, self-heals and retries five times with the newest commit unless told otherwise", () => {
     const settings = ArgoCdSettings.parse({ repoURL: "https://github.com/acme/slipway.git", automated: {} });
     expect(settings.automated).toEqual({ prune: true, selfHeal: true });
+    expect(settings.retry).toEqual({ limit: 5, refresh: true, backoff: { duration: "5s", factor: 2, maxDuration: "3m" } });
+    const own = ArgoCdSettings.parse({ repoURL: "https://github.com/acme/slipway.git", automated: {}, retry: { limit: 2 } });
+    expect(own.retry).toEqual({ limit: 2, refresh: true, backoff: { duration: "5s", factor: 2, maxDuration: "3m" } });
   });
 
-  test("a sync window opens in UTC and blocks manual syncs too unless it says otherwise", () => {
+  test("a sync window opens in UTC, blocks manual syncs too and lets a started sync finish, unless it says otherwise", () => {
     const window = { kind: "deny", schedule: "0 16 * * 5", duration: "64h" };
     const settings = ArgoCdSettings.parse({ repoURL: "https://github.com/acme/slipway.git", syncWindows: [window] });
-    expect(settings.syncWindows).toEqual([{ ...window, timeZone: "UTC", manualSync: false }]);
+    expect(settings.syncWindows).toEqual([{ ...window, timeZone: "UTC", manualSync: false, overrun: true }]);
+  });
+
+  test("a link is a URL, titled by its name, or a title and a URL", () => {
+    const settings = ArgoCdSettings.parse({
+      repoURL: "https://github.com/acme/slipway.git",
+      links: { runbook: "https://runbooks.example.com/shop", dashboard: { title: "Grafana: shop", url: "https://grafana.example.com/d/shop" } },
+    });
+    expect(settings.links).toEqual({
+      runbook: { title: "runbook", url: "https://runbooks.example.com/shop" },
+      dashboard: { title: "Grafana: shop", url: "https://grafana.example.com/d/shop" },
+    });
   });
 
   test("the repository's environment files load with the argocd section", () => {
@@ -128,6 +143,29 @@ describe("environment schema: argocd", () => {
     expect(problems(text)).toEqual(expected([
       `${FILE}:${where(text, "https://git.example.com")}: argocd.browseURL: expected an http(s) URL template containing {path}, got 'https://git.example.com/acme/slipway'`,
       `${FILE}:${where(text, "ftp://")}: argocd.links.runbook: expected an http(s) URL such as https://grafana.example.com/d/shop, got 'ftp://runbooks.example.com/shop'`,
+    ]));
+  });
+  test("a manual environment retries at most once, and never with a newer commit than the one a person chose", () => {
+    const text = prodWith(`argocd:
+  repoURL: https://github.com/acme/slipway.git
+  retry: { limit: 3, refresh: true }
+`);
+    expect(problems(text)).toEqual(expected([
+      `${FILE}:${where(text, "3, refresh")}: argocd.retry.limit: expected 0 or 1 without automated sync (a retry reruns the migration hook), got 3`,
+      `${FILE}:${where(text, "true }")}: argocd.retry.refresh: expected false without automated sync: a retry would sync a newer commit than the one a person chose`,
+    ]));
+  });
+
+  test("previews need a GitHub repository and a host template holding the pull request's number", () => {
+    const text = prodWith(`argocd:
+  repoURL: https://github.com/acme/slipway.git
+  previews:
+    github: { owner: acme }
+    host: preview.example.com
+`);
+    expect(problems(text)).toEqual(expected([
+      `${FILE}:${where(text, "{ owner: acme }")}: argocd.previews.github.repo: missing: expected a string`,
+      `${FILE}:${where(text, "preview.example.com")}: argocd.previews.host: expected a host template whose first label holds {number} (and {stack}), such as {stack}-{number}.preview.example.com, got 'preview.example.com'`,
     ]));
   });
 });

@@ -1,14 +1,14 @@
 import { Chart, Testing } from "cdk8s";
 import { StackApplicationSet, type ApplicationSetElement, type StackApplicationSetProps } from "../../argocd/index";
 import type { KubeObject } from "../../lib/kube-object";
-import { at, effectiveApplications, schemaProblems } from "./support/argo";
+import { at, effectiveApplications } from "./support/argo";
 
 const REPO = "https://github.com/acme/slipway.git";
 const STAGING = "https://staging.example.com:6443";
 const element = (stack: string, env = "staging", server = STAGING): ApplicationSetElement => ({
   env,
   stack,
-  project: stack,
+  project: `${stack}-${env}`,
   cluster: { server },
   namespace: `${stack}-${env}`,
   path: `dist/${env}/${stack}`,
@@ -24,25 +24,23 @@ function synth(props: StackApplicationSetProps): KubeObject {
   return object;
 }
 
-const build = (props: StackApplicationSetProps) => () =>
-  new StackApplicationSet(new Chart(Testing.app(), "test"), "set", props);
+const build = (props: StackApplicationSetProps) => () => new StackApplicationSet(new Chart(Testing.app(), "test"), "set", props);
 
 describe("StackApplicationSet", () => {
-  test("generates one Application per element, named <stack>-<env>, in each stack's namespace", async () => {
+  test("generates one Application per element, named <stack>-<env>, in its own project and namespace", () => {
     const set = synth(minimal);
     expect(set.metadata).toEqual({
       name: "stacks-staging",
       namespace: "argocd",
       labels: { "app.kubernetes.io/managed-by": "slipway", "slipway.dev/env": "staging" },
-      annotations: { "argocd.argoproj.io/sync-wave": "0" },
+      annotations: { "argocd.argoproj.io/sync-wave": "0", "argocd.argoproj.io/sync-options": "Prune=confirm,Delete=confirm" },
     });
     expect(
       effectiveApplications([set]).map((a) => [a.name, a.project, a.path, a.destination, at(a.application, "spec", "syncPolicy", "automated")]),
     ).toEqual([
-      ["web-staging", "web", "dist/staging/web", { server: STAGING, namespace: "web-staging" }, undefined],
-      ["blog-staging", "blog", "dist/staging/blog", { server: STAGING, namespace: "blog-staging" }, undefined],
+      ["web-staging", "web-staging", "dist/staging/web", { server: STAGING, namespace: "web-staging" }, undefined],
+      ["blog-staging", "blog-staging", "dist/staging/blog", { server: STAGING, namespace: "blog-staging" }, undefined],
     ]);
-    expect(await schemaProblems([set])).toEqual([]);
   });
 
   test("fans one template out over several clusters, each at its own revision", () => {
@@ -78,19 +76,21 @@ describe("StackApplicationSet", () => {
     expect(at(cascade, "spec", "syncPolicy")).toEqual({ preserveResourcesOnDeletion: false });
   });
 
-  test("links each generated Application to its own public URL and folder", () => {
+  test("links each generated Application to its own public URL and folder, titled", () => {
     const set = synth({
       ...minimal,
       elements: minimal.elements.map((e) => ({ ...e, folderURL: `https://github.com/acme/slipway/tree/main/${e.path}` })),
     });
     expect(effectiveApplications([set]).map((a) => at(a.application, "metadata", "annotations"))).toEqual([
       {
-        "link.argocd.argoproj.io/public-url": "https://web.staging.example.com",
-        "link.argocd.argoproj.io/repo-folder": "https://github.com/acme/slipway/tree/main/dist/staging/web",
+        "argocd.argoproj.io/manifest-generate-paths": ".",
+        "link.argocd.argoproj.io/public-url": "web (staging)|https://web.staging.example.com",
+        "link.argocd.argoproj.io/repo-folder": "dist/staging/web in Git|https://github.com/acme/slipway/tree/main/dist/staging/web",
       },
       {
-        "link.argocd.argoproj.io/public-url": "https://blog.staging.example.com",
-        "link.argocd.argoproj.io/repo-folder": "https://github.com/acme/slipway/tree/main/dist/staging/blog",
+        "argocd.argoproj.io/manifest-generate-paths": ".",
+        "link.argocd.argoproj.io/public-url": "blog (staging)|https://blog.staging.example.com",
+        "link.argocd.argoproj.io/repo-folder": "dist/staging/blog in Git|https://github.com/acme/slipway/tree/main/dist/staging/blog",
       },
     ]);
   });
@@ -98,20 +98,18 @@ describe("StackApplicationSet", () => {
   test("refuses no elements, a stack twice, elements the shared template cannot serve, and a nameless fan-out", () => {
     expect(build({ ...minimal, elements: [] })).toThrow("StackApplicationSet 'stacks': 'elements' needs at least one entry, got none");
     expect(
-      build({
-        ...minimal,
-        elements: [element("web"), { ...element("web"), folderURL: "https://github.com/acme/slipway/tree/main/dist/staging/web" }],
-      }),
+      build({ ...minimal, elements: [element("web"), { ...element("web"), folderURL: "https://github.com/acme/slipway/tree/main/dist/staging/web" }] }),
     ).toThrow(
       [
         "StackApplicationSet 'stacks-staging': 'elements (Application names)' lists 'web-staging' more than once",
-        "StackApplicationSet 'stacks-staging': 'elements' must all name their cluster the same way and all set (or all leave out) folderURL and envFile: the template is shared",
+        "StackApplicationSet 'stacks-staging': 'elements' must all name their cluster the same way and all set (or all leave out) folderURL, publicURL and envFile: the template is shared",
       ].join("\n"),
     );
-    expect(build({ ...minimal, elements: [element("web", "eu-1"), { ...element("web", "us-1"), cluster: { name: "us-1" } }] })).toThrow(
+    expect(build({ ...minimal, elements: [element("web", "eu-1"), { ...element("web", "us-1"), cluster: { name: "us-1" }, path: "../x" }] })).toThrow(
       [
         "StackApplicationSet 'stacks': 'name' is required when the elements span several environments (eu-1, us-1)",
-        "StackApplicationSet 'stacks': 'elements' must all name their cluster the same way and all set (or all leave out) folderURL and envFile: the template is shared",
+        "StackApplicationSet 'stacks': 'elements[1].path' must be a folder relative to the repository root such as dist/prod/web, got '../x'",
+        "StackApplicationSet 'stacks': 'elements' must all name their cluster the same way and all set (or all leave out) folderURL, publicURL and envFile: the template is shared",
       ].join("\n"),
     );
   });

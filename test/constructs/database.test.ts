@@ -115,7 +115,7 @@ describe("Database", () => {
             data: { url: 'postgresql://app:{{ .password | urlquery | replace "+" "%20" }}@database:5432/app' },
           },
         },
-        data: [{ secretKey: "password", remoteRef: { key: "prod/web/database-credentials", property: "password" } }],
+        data: [{ secretKey: "password", remoteRef: { key: "prod/web/database-credentials", property: "password", conversionStrategy: "Default", decodingStrategy: "None", metadataPolicy: "None" } }],
       });
     });
 
@@ -125,7 +125,7 @@ describe("Database", () => {
         refreshPolicy: "CreatedOnce",
         secretStoreRef: { kind: "SecretStore", name: "vault" },
         target: { name: "database-superuser", creationPolicy: "Owner" },
-        data: [{ secretKey: "superuser-password", remoteRef: { key: "prod/web/database-credentials", property: "superuser-password" } }],
+        data: [{ secretKey: "superuser-password", remoteRef: { key: "prod/web/database-credentials", property: "superuser-password", conversionStrategy: "Default", decodingStrategy: "None", metadataPolicy: "None" } }],
       });
     });
 
@@ -417,8 +417,8 @@ describe("Database", () => {
 
     test("the bucket's keys come from the stack's Vault folder, never from git", () => {
       expect(find<any>(offsite().all, "ExternalSecret", "database-backup-offsite").spec.data).toEqual([
-        { secretKey: "access-key-id", remoteRef: { key: "prod/web/database-backup-offsite", property: "access-key-id" } },
-        { secretKey: "secret-access-key", remoteRef: { key: "prod/web/database-backup-offsite", property: "secret-access-key" } },
+        { secretKey: "access-key-id", remoteRef: { key: "prod/web/database-backup-offsite", property: "access-key-id", conversionStrategy: "Default", decodingStrategy: "None", metadataPolicy: "None" } },
+        { secretKey: "secret-access-key", remoteRef: { key: "prod/web/database-backup-offsite", property: "secret-access-key", conversionStrategy: "Default", decodingStrategy: "None", metadataPolicy: "None" } },
       ]);
     });
 

@@ -40,8 +40,8 @@ describe("ExternalSecret", () => {
         secretStoreRef: { kind: "SecretStore", name: "vault" },
         target: { name: "database-credentials", creationPolicy: "Owner" },
         data: [
-          { secretKey: "password", remoteRef: { key: "web/database-credentials", property: "password" } },
-          { secretKey: "username", remoteRef: { key: "web/database-credentials", property: "username" } },
+          { secretKey: "password", remoteRef: { key: "web/database-credentials", property: "password", conversionStrategy: "Default", decodingStrategy: "None", metadataPolicy: "None" } },
+          { secretKey: "username", remoteRef: { key: "web/database-credentials", property: "username", conversionStrategy: "Default", decodingStrategy: "None", metadataPolicy: "None" } },
         ],
       });
       expect(() => new ExternalSecretModel(rendered as never).validate()).not.toThrow();
@@ -55,7 +55,7 @@ describe("ExternalSecret", () => {
     test("remoteName reads another secret of the folder", () => {
       const { rendered } = render(VAULT, { secretName: "database-superuser", remoteName: "database-credentials", keys: ["superuser-password"] });
       expect((rendered.spec as { data: unknown[] }).data).toEqual([
-        { secretKey: "superuser-password", remoteRef: { key: "web/database-credentials", property: "superuser-password" } },
+        { secretKey: "superuser-password", remoteRef: { key: "web/database-credentials", property: "superuser-password", conversionStrategy: "Default", decodingStrategy: "None", metadataPolicy: "None" } },
       ]);
     });
 

@@ -4,6 +4,7 @@ import { hostname, tmpdir } from "node:os";
 import { basename, join, relative } from "node:path";
 import { buildSync } from "esbuild";
 import { ApiObject, Chart, Testing } from "cdk8s";
+import { stackNames } from "../../render/stacks";
 import { synth, validateFiles, ValidationFailed } from "../../render/pipeline";
 import { main, TypeCheckFailed } from "../../cli/synth";
 import { collectFiles } from "../../render/files";
@@ -96,6 +97,26 @@ describe("synth", () => {
     await synth({ root: ROOT, outDir: out, only: ["prod"] });
     expect(readFileSync(join(out, "dev/web/api.yaml"), "utf8")).toBe("hand-edited\n");
     expect(readFileSync(join(out, "prod/web/api.yaml"), "utf8")).toBe(readFileSync(join(fresh, "dist/prod/web/api.yaml"), "utf8"));
+  });
+
+  test("--stack rewrites only that stack's folders, in every environment, and keeps every other folder as it was", async () => {
+    const out = join(scratch(), "dist");
+    cpSync(join(fresh, "dist"), out, { recursive: true });
+    // Any other stack folder of the output, and a file outside every stack folder, must survive.
+    const other = Object.keys(readTree(out)).find((p) => /^[^/]+\/[^/]+\/.*\.yaml$/.test(p) && !p.split("/")[1]!.startsWith("web"));
+    const kept = [...(other ? [other] : []), "prod/hand-made.yaml"];
+    for (const file of [...kept, "dev/web/api.yaml", "prod/web/api.yaml"]) writeFileSync(join(out, file), "hand-edited\n");
+    await synth({ root: ROOT, outDir: out, stacks: ["web"] });
+    for (const file of kept) expect([file, readFileSync(join(out, file), "utf8")]).toEqual([file, "hand-edited\n"]);
+    for (const env of ["dev", "prod"]) {
+      expect(readFileSync(join(out, env, "web/api.yaml"), "utf8")).toBe(readFileSync(join(fresh, "dist", env, "web/api.yaml"), "utf8"));
+    }
+  });
+
+  test("--stack names a stack that exists", async () => {
+    expect(await problemsOf(() => synth({ root: ROOT, outDir: join(scratch(), "dist"), stacks: ["shopp"] }))).toEqual([
+      `unknown stack 'shopp': expected one of ${stackNames().join(", ")} (files in stacks/)`,
+    ]);
   });
 
   test("a type-check that fails while the render runs stops the write", async () => {
