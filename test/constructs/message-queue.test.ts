@@ -8,6 +8,9 @@ import { SecretStore } from "../../constructs/secret-store";
 import { errorOf, find, image, kindsAndNames, objects, testChart, VAULT } from "../support/chart";
 import { RabbitmqNode } from "../support/rabbitmq";
 
+/** What External Secrets would default; rendered, so Argo CD sees no drift. */
+const REMOTE_REF_DEFAULTS = { conversionStrategy: "Default", decodingStrategy: "None", metadataPolicy: "None" };
+
 const IMAGE = image("docker.io/library/rabbitmq", "4.1.8");
 const secretRef = (key: string) => ({ valueFrom: { secretKeyRef: { name: "queue-credentials", key } } });
 const SELECTOR = { "app.kubernetes.io/name": "queue", "app.kubernetes.io/instance": "web" };
@@ -67,8 +70,8 @@ describe("MessageQueue", () => {
   test("the password and the Erlang cookie come from the store; the AMQP URL carries the password URL-encoded and the default virtual host", () => {
     const spec = find<any>(render().all(), "ExternalSecret", "queue-credentials").spec;
     expect(spec.data).toEqual([
-      { secretKey: "password", remoteRef: { key: "prod/web/queue-credentials", property: "password" } },
-      { secretKey: "erlang-cookie", remoteRef: { key: "prod/web/queue-credentials", property: "erlang-cookie" } },
+      { secretKey: "password", remoteRef: { key: "prod/web/queue-credentials", property: "password", ...REMOTE_REF_DEFAULTS } },
+      { secretKey: "erlang-cookie", remoteRef: { key: "prod/web/queue-credentials", property: "erlang-cookie", ...REMOTE_REF_DEFAULTS } },
     ]);
     expect(spec.target.template.data).toEqual({ url: 'amqp://app:{{ .password | urlquery | replace "+" "%20" }}@queue:5672/%2F' });
   });

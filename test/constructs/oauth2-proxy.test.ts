@@ -7,6 +7,9 @@ import { Proxy, type ProxyProps, type ProxyRouteProps } from "../../constructs/p
 import { SecretStore } from "../../constructs/secret-store";
 import { errorOf, find, image, INGRESS, kindsAndNames, objects, testChart, VAULT } from "../support/chart";
 
+/** What External Secrets would default; rendered, so Argo CD sees no drift. */
+const REMOTE_REF_DEFAULTS = { conversionStrategy: "Default", decodingStrategy: "None", metadataPolicy: "None" };
+
 const pods = (name: string) => ({ podSelector: { matchLabels: { "app.kubernetes.io/instance": "web", "app.kubernetes.io/name": name } } });
 const tcp = (port: number) => ({ port, protocol: "TCP" });
 const secretRef = (key: string) => ({ valueFrom: { secretKeyRef: { name: "proxy-auth-credentials", key } } });
@@ -78,8 +81,8 @@ describe("OAuth2Proxy, as a Proxy's oidc", () => {
 
   test("reads the client secret and the cookie secret from the stack's Vault folder", () => {
     expect(find<any>(render().all, "ExternalSecret", "proxy-auth-credentials").spec.data).toEqual([
-      { secretKey: "client-secret", remoteRef: { key: "prod/web/proxy-auth-credentials", property: "client-secret" } },
-      { secretKey: "cookie-secret", remoteRef: { key: "prod/web/proxy-auth-credentials", property: "cookie-secret" } },
+      { secretKey: "client-secret", remoteRef: { key: "prod/web/proxy-auth-credentials", property: "client-secret", ...REMOTE_REF_DEFAULTS } },
+      { secretKey: "cookie-secret", remoteRef: { key: "prod/web/proxy-auth-credentials", property: "cookie-secret", ...REMOTE_REF_DEFAULTS } },
     ]);
   });
 
