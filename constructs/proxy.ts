@@ -1,7 +1,9 @@
 /**
- * The stack's front door: nginx (unprivileged) with its config rendered from typed routes, a Service, and
- * an Ingress whose TLS certificate cert-manager issues. Each route is a connection: the proxy may reach
- * exactly the components it routes to, and only the ingress controller may reach the proxy.
+ * The stack's front door, an API gateway: nginx (unprivileged) with its config rendered from typed routes,
+ * a Service, and an Ingress whose TLS certificate cert-manager issues. Each route is a connection: the
+ * proxy may reach exactly the components it routes to, and only the ingress controller may reach the proxy.
+ * Routes may be rate limited per client and, with `oidc`, open only to users signed in at an OpenID Connect
+ * issuer, through an oauth2-proxy nginx asks before each request.
  */
 import { PropsError } from "../lib/errors";
 import { DNS_SUBDOMAIN, matches } from "../lib/formats";
@@ -15,11 +17,13 @@ import {
   DEFAULT_WEBSOCKET_TIMEOUT_SECONDS,
   HEALTHZ_PATH,
   renderProxyConfig,
+  type Login,
   type RateLimit,
 } from "./lib/nginx-config";
 import type { ResourceRequirements } from "./lib/pod";
 import type { ScalingProps } from "./lib/scaling";
 import { Workload, type ContainerProps } from "./lib/workload";
+import { OAuth2Proxy, type OAuth2ProxyProps } from "./oauth2-proxy";
 
 export interface ProxyRouteProps {
   /** URL prefix, e.g. `/` or `/api`. */
@@ -41,6 +45,12 @@ export interface ProxyRouteProps {
    * @default - no limit
    */
   readonly rateLimit?: RateLimit;
+  /**
+   * Only for signed-in users (see ProxyProps.oidc): `redirect` sends anyone else to sign in (pages),
+   * `reject` answers 401 (APIs, machine clients); `false` leaves the prefix public.
+   * @default "redirect" when the proxy has `oidc`, else public
+   */
+  readonly login?: Login | false;
 }
 
 export interface TlsIssuer {
@@ -73,6 +83,12 @@ export interface ProxyProps extends Omit<ContainerProps, "command" | "args">, Sc
    * @default 60
    */
   readonly upstreamTimeoutSeconds?: number;
+  /**
+   * OpenID Connect login in front of the routes, through an oauth2-proxy of its own (`<id>-auth`), which
+   * scales with the proxy: every request to a route with login asks it first.
+   * @default - no login: every route is public
+   */
+  readonly oidc?: Omit<OAuth2ProxyProps, keyof ScalingProps>;
 }
 
 /** uid/gid of the `nginx` user in nginx-unprivileged images. */
@@ -87,6 +103,8 @@ const DEFAULTS = {
 
 export class Proxy extends Workload {
   static readonly defaults = DEFAULTS;
+  /** The oauth2-proxy nginx asks before routes with login; undefined without `oidc`. */
+  readonly auth?: OAuth2Proxy;
 
   constructor(scope: Construct, id: string, props: ProxyProps) {
     super(scope, id, "Proxy", "edge", props, {
@@ -106,6 +124,11 @@ export class Proxy extends Workload {
     for (const [field, name] of Object.entries(names)) {
       if (!matches(DNS_SUBDOMAIN, name)) throw new PropsError(`${me}: '${field}' must be ${DNS_SUBDOMAIN.expected} (got '${name}')`);
     }
+    if (props.oidc) {
+      this.auth = new OAuth2Proxy(this, `${this.name}-auth`, { ...props.oidc, ...scalingOf(props) });
+      this.connect(this.auth, { envPrefix: false });
+    }
+    const upstreamOf = (component: Component, port: number) => ({ host: `${component.name}.${namespace}.svc.cluster.local`, port });
 
     const conf = renderProxyConfig({
       generatedFrom: me,
@@ -116,13 +139,17 @@ export class Proxy extends Workload {
         const port = r.to.ports[portName];
         if (port === undefined) throw new PropsError(`${me}: route '${r.path}' goes to ${r.to.description}, which serves no port '${portName}'`);
         this.connect(r.to, { envPrefix: false, ports: [portName] });
+        const login = r.login ?? (this.auth ? "redirect" : false);
+        if (login && !this.auth) throw new PropsError(`${me}: route '${r.path}' asks for login '${login}', but the proxy has no 'oidc'; configure oidc or drop the login`);
         return {
           path: r.path,
-          upstream: { host: `${r.to.name}.${namespace}.svc.cluster.local`, port },
+          upstream: upstreamOf(r.to, port),
           ...(r.websocket ? { websocket: true } : {}),
           ...(r.rateLimit ? { rateLimit: r.rateLimit } : {}),
+          ...(login ? { login } : {}),
         };
       }),
+      ...(this.auth ? { oauth2Proxy: upstreamOf(this.auth, this.auth.ports.http!) } : {}),
       ...(props.clientMaxBodySize !== undefined ? { clientMaxBodySize: props.clientMaxBodySize } : {}),
       ...(props.upstreamTimeoutSeconds !== undefined ? { upstreamTimeoutSeconds: props.upstreamTimeoutSeconds } : {}),
     });
@@ -156,6 +183,15 @@ export class Proxy extends Workload {
   protected override addEnv(): void {
     throw new PropsError(`${this.description}: nginx reads no environment; connect to it, or route to a component`);
   }
+}
+
+/** How many pods the proxy runs, for the oauth2-proxy that scales with it. */
+function scalingOf(props: ScalingProps): ScalingProps {
+  return {
+    ...(props.replicas !== undefined ? { replicas: props.replicas } : {}),
+    ...(props.autoscaling !== undefined ? { autoscaling: props.autoscaling } : {}),
+    ...(props.highAvailability !== undefined ? { highAvailability: props.highAvailability } : {}),
+  };
 }
 
 /**

@@ -99,6 +99,20 @@ export const NGINX_SIZE: Format = {
   expected: "an nginx size (digits, optionally followed by k, m or g) such as 10m",
 };
 
+/** An AMQP topic routing key: words of letters, digits, '-' and '_', separated by '.' (at most 255 bytes). */
+export const AMQP_ROUTING_KEY: Format = {
+  pattern: /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/,
+  maxLength: 255,
+  expected: "a routing key such as orders.created (words of letters, digits, '-' and '_', separated by '.')",
+};
+
+/** A topic exchange binding key: a routing key whose words may also be `*` (exactly one word) or `#` (any number). */
+export const AMQP_BINDING_KEY: Format = {
+  pattern: /^([A-Za-z0-9_-]+|\*|#)(\.([A-Za-z0-9_-]+|\*|#))*$/,
+  maxLength: 255,
+  expected: "a binding key such as orders.created, orders.* or orders.# (words of letters, digits, '-' and '_', or * and #, separated by '.')",
+};
+
 /** A Solr core or collection name, as Solr's SolrIdentifierValidator accepts it (no leading '-'). */
 export const SOLR_CORE: Format = {
   pattern: /^[A-Za-z0-9._][A-Za-z0-9._-]*$/,

@@ -20,8 +20,13 @@ export interface Connectable {
   readonly description: string;
   /** Where a caller's egress rule points. */
   readonly peers: readonly NetworkPeer[];
-  /** The ports callers use, by name (a component may serve more, e.g. a management port). */
+  /** The ports callers may open, by name. */
   readonly clientPorts: Readonly<Record<string, NetworkPort>>;
+  /**
+   * The ports a connection opens when it names none; the others (a management UI) open only for a
+   * connection that names them. Undefined: every client port.
+   */
+  readonly defaultPorts?: readonly string[];
   /**
    * What callers' variables are named after unless they say otherwise, e.g. `DATABASE` for
    * `DATABASE_URL`; undefined when the target gives callers no variables.
@@ -42,7 +47,7 @@ export interface ConnectOptions {
   readonly envPrefix?: string | false;
   /**
    * The target's ports to open, by name.
-   * @default - the ports the target offers its clients
+   * @default - the ports the target opens by default (all its client ports unless it says otherwise)
    */
   readonly ports?: readonly string[];
 }
@@ -57,10 +62,14 @@ export abstract class Component extends Construct implements Connectable {
   readonly description: string;
   /** Ports it serves, by name. */
   abstract readonly ports: Readonly<Record<string, number>>;
+  /** The ports a connection opens when it names none (see Connectable); undefined: all of them. */
+  readonly defaultPorts?: readonly string[];
   /** Its own NetworkPolicy: who may call it, whom it may call (DNS is the namespace's, for every pod). */
   protected readonly policy: ApiObject;
   private readonly ingress: NetworkRule[] = [];
   private readonly egress: NetworkRule[] = [];
+  /** Port numbers some caller was admitted on. */
+  private readonly opened = new Set<number>();
 
   /** What it is, lower-case: its `app.kubernetes.io/component` label, e.g. `cronjob`. */
   readonly kind: string;
@@ -106,7 +115,7 @@ export abstract class Component extends Construct implements Connectable {
    */
   connect(target: Connectable, options: ConnectOptions = {}): this {
     const offered = target.clientPorts;
-    const names = options.ports ?? Object.keys(offered);
+    const names = options.ports ?? target.defaultPorts ?? Object.keys(offered);
     const unknown = names.filter((n) => !(n in offered));
     if (unknown.length || names.length === 0) {
       throw new PropsError(
@@ -125,6 +134,17 @@ export abstract class Component extends Construct implements Connectable {
 
   admit(caller: Component, ports: readonly NetworkPort[]): void {
     this.ingress.push({ peers: caller.peers, ports });
+    for (const p of ports) this.opened.add(p.port);
+  }
+
+  /**
+   * The ports its Service offers: those connections open by default, and any other once a connection
+   * opened it by name. A port no one may reach (a management UI nobody connects to) stays off the Service.
+   * Read when the chart is written, after every connection.
+   */
+  protected servicePorts(): Readonly<Record<string, number>> {
+    const defaults = this.defaultPorts ?? Object.keys(this.ports);
+    return Object.fromEntries(Object.entries(this.ports).filter(([name, port]) => defaults.includes(name) || this.opened.has(port)));
   }
 
   /** Admits pods of another namespace (e.g. the ingress controller's) on `ports`, by name. */

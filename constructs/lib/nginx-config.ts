@@ -46,7 +46,19 @@ export interface ProxyRoute {
    * @default - no limit
    */
   readonly rateLimit?: RateLimit;
+  /**
+   * Only for a signed-in user, as the {@link ProxyConfigInput.oauth2Proxy} decides (a session cookie, or a
+   * bearer token it accepts): `redirect` sends anyone else to sign in (pages a browser opens); `reject`
+   * answers 401 (APIs and machine clients). The upstream learns who it is from `X-Auth-Request-User`,
+   * `-Email`, `-Groups` and `-Preferred-Username`, which nginx sets on every route (empty on public ones), so
+   * a client can never send its own.
+   * @default - public
+   */
+  readonly login?: Login;
 }
+
+/** How a route answers a request without a signed-in user. */
+export type Login = "redirect" | "reject";
 
 export interface ProxyConfigInput {
   /**
@@ -92,6 +104,12 @@ export interface ProxyConfigInput {
    * @default ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"] (RFC 1918)
    */
   readonly trustedProxyCidrs?: readonly string[];
+  /**
+   * The oauth2-proxy routes with `login` ask (nginx's `auth_request` to its `/oauth2/auth` before each
+   * request), and which serves the sign-in, callback and sign-out pages under `/oauth2/`.
+   * @default - none: every route is public
+   */
+  readonly oauth2Proxy?: ProxyUpstream;
 }
 
 export interface StaticSiteConfigInput {
@@ -124,6 +142,8 @@ export const DEFAULT_STATIC_ROOT = "/usr/share/nginx/html";
 export const DEFAULT_HASHED_ASSETS_PREFIX = "/assets/";
 /** The probe endpoint both configs serve; no route may take its path. */
 export const HEALTHZ_PATH = "/healthz";
+/** oauth2-proxy's own pages (sign-in, callback, sign-out, the auth check); no route may take the prefix. */
+export const OAUTH2_PATH = "/oauth2";
 
 /**
  * The nginx.conf of a stack's reverse proxy.
@@ -164,8 +184,11 @@ export function renderStaticSiteConfig(input: StaticSiteConfigInput): string {
 // ---------------------------------------------------------------------------------------------- defaults
 
 type Resolved<T> = { readonly [K in keyof T]-?: Exclude<T[K], undefined> };
-type ResolvedRoute = Omit<Resolved<ProxyRoute>, "rateLimit"> & { readonly rateLimit: RateLimit | undefined };
-type ResolvedProxyInput = Omit<Resolved<ProxyConfigInput>, "routes"> & { readonly routes: readonly ResolvedRoute[] };
+type ResolvedRoute = Omit<Resolved<ProxyRoute>, "rateLimit" | "login"> & { readonly rateLimit: RateLimit | undefined; readonly login: Login | undefined };
+type ResolvedProxyInput = Omit<Resolved<ProxyConfigInput>, "routes" | "oauth2Proxy"> & {
+  readonly routes: readonly ResolvedRoute[];
+  readonly oauth2Proxy: ProxyUpstream | undefined;
+};
 type ResolvedStaticInput = Resolved<StaticSiteConfigInput>;
 
 function resolveProxyInput(input: ProxyConfigInput): ResolvedProxyInput {
@@ -178,12 +201,14 @@ function resolveProxyInput(input: ProxyConfigInput): ResolvedProxyInput {
       upstream: route.upstream,
       websocket: route.websocket ?? false,
       rateLimit: route.rateLimit,
+      login: route.login,
     })),
     clientMaxBodySize: input.clientMaxBodySize ?? DEFAULT_CLIENT_MAX_BODY_SIZE,
     upstreamTimeoutSeconds: input.upstreamTimeoutSeconds ?? DEFAULT_UPSTREAM_TIMEOUT_SECONDS,
     websocketTimeoutSeconds: input.websocketTimeoutSeconds ?? DEFAULT_WEBSOCKET_TIMEOUT_SECONDS,
     resolver: input.resolver ?? DEFAULT_RESOLVER,
     trustedProxyCidrs: input.trustedProxyCidrs ?? RFC1918_CIDRS,
+    oauth2Proxy: input.oauth2Proxy,
   };
 }
 
@@ -232,7 +257,25 @@ function proxyProblems(input: ResolvedProxyInput): string[] {
     ...input.trustedProxyCidrs.flatMap((cidr, i) =>
       isCidr(cidr) ? [] : [`trustedProxyCidrs[${i}]: expected an IPv4 or IPv6 CIDR such as 10.0.0.0/8, got ${describeValue(cidr)}`],
     ),
+    ...(input.oauth2Proxy ? upstreamProblems(input.oauth2Proxy, "oauth2Proxy") : []),
+    ...loginProblems(input),
   ];
+}
+
+/** A route with login needs the oauth2-proxy; with one, its pages' prefix is no route's. */
+function loginProblems(input: ResolvedProxyInput): string[] {
+  return input.routes.flatMap((route, i) => {
+    if (route.login !== undefined && !LOGINS.includes(route.login)) {
+      return [`routes[${i}].login: expected "redirect" or "reject", got ${describeValue(route.login)}`];
+    }
+    if (route.login !== undefined && !input.oauth2Proxy) {
+      return [`routes[${i}].login: expected an oauth2Proxy to ask who is signed in, got none; set oauth2Proxy or drop the login`];
+    }
+    if (input.oauth2Proxy && (route.path === OAUTH2_PATH || route.path.startsWith(`${OAUTH2_PATH}/`))) {
+      return [`routes[${i}].path: ${OAUTH2_PATH} is oauth2-proxy's (sign-in, callback, sign-out); choose another path, got ${describeValue(route.path)}`];
+    }
+    return [];
+  });
 }
 
 function staticSiteProblems(input: ResolvedStaticInput): string[] {
@@ -355,6 +398,8 @@ interface Block {
 }
 
 const block = (head: string, ...body: Node[]): Block => ({ head, body });
+
+const LOGINS: readonly Login[] = ["redirect", "reject"];
 
 function renderConf(nodes: readonly Node[]): string {
   return `${renderNodes(nodes, "").join("\n")}\n`;
@@ -560,7 +605,8 @@ function proxyServer(input: ResolvedProxyInput): Block {
     "proxy_hide_header X-Powered-By;",
     "",
     healthz(),
-    ...routes.flatMap((route) => ["", routeLocation(route, input.websocketTimeoutSeconds)]),
+    ...(input.oauth2Proxy ? oauth2Locations(input.oauth2Proxy) : []),
+    ...routes.flatMap((route) => ["", routeLocation(route, input.websocketTimeoutSeconds, input.oauth2Proxy !== undefined)]),
     ...(hasRoot ? [] : ["", block("location /", "return 404;")]),
   );
 }
@@ -582,14 +628,16 @@ function zoneName(path: string): string {
   return path === "/" ? "route_root" : `route${path.replaceAll("/", "_")}`;
 }
 
-function routeLocation(route: ResolvedRoute, websocketTimeoutSeconds: number): Block {
+function routeLocation(route: ResolvedRoute, websocketTimeoutSeconds: number, identified: boolean): Block {
   const { host, port } = route.upstream;
   return block(
     locationMatch(route.path),
     ...(route.rateLimit === undefined ? [] : [limitReq(route.path, route.rateLimit)]),
+    ...(route.login === undefined ? [] : loginCheck(route.login)),
     `set $upstream ${host}:${port};`,
     "proxy_pass http://$upstream;",
     ...proxyHeaders(),
+    ...(identified ? identityHeaders(route.login !== undefined) : []),
     ...(route.websocket
       ? [
           "proxy_set_header Upgrade $http_upgrade;",
@@ -605,6 +653,48 @@ function routeLocation(route: ResolvedRoute, websocketTimeoutSeconds: number): B
 function limitReq(path: string, rateLimit: RateLimit): string {
   const zone = `zone=${zoneName(path)}`;
   return rateLimit.burst === 0 ? `limit_req ${zone};` : `limit_req ${zone} burst=${rateLimit.burst} nodelay;`;
+}
+
+/** What oauth2-proxy tells about the signed-in user (`--set-xauthrequest`), as nginx variable and header names. */
+const IDENTITY: readonly (readonly [variable: string, header: string])[] = [
+  ["auth_user", "X-Auth-Request-User"],
+  ["auth_email", "X-Auth-Request-Email"],
+  ["auth_groups", "X-Auth-Request-Groups"],
+  ["auth_preferred_username", "X-Auth-Request-Preferred-Username"],
+];
+
+function oauth2Locations(upstream: ProxyUpstream): Node[] {
+  const target = [`set $oauth2_proxy ${upstream.host}:${upstream.port};`, "proxy_pass http://$oauth2_proxy;", ...proxyHeaders()];
+  return [
+    "",
+    "# oauth2-proxy's sign-in, callback and sign-out pages. After a 401 nginx redirects here internally, and",
+    "# $request_uri is still the page asked for: where oauth2-proxy sends the browser back after sign-in.",
+    block(`location ^~ ${OAUTH2_PATH}/`, ...target, "proxy_set_header X-Auth-Request-Redirect $request_uri;"),
+    "",
+    "# What auth_request asks before each request to a route with login: 2xx signed in, 401 not. Internal only.",
+    block(
+      `location = ${OAUTH2_PATH}/auth`,
+      "internal;",
+      ...target,
+      "proxy_set_header X-Forwarded-Uri $request_uri;",
+      "proxy_pass_request_body off;",
+      'proxy_set_header Content-Length "";',
+    ),
+  ];
+}
+
+/** Asks oauth2-proxy first; `redirect` turns its 401 into its sign-in page (a redirect to the issuer). */
+function loginCheck(login: Login): Node[] {
+  return [
+    `auth_request ${OAUTH2_PATH}/auth;`,
+    ...(login === "redirect" ? [`error_page 401 = ${OAUTH2_PATH}/sign_in;`] : []),
+    ...IDENTITY.map(([variable, header]) => `auth_request_set $${variable} $upstream_http_${header.toLowerCase().replaceAll("-", "_")};`),
+  ];
+}
+
+/** The signed-in user's identity on a route with login; on a public one the headers are emptied, so no client forges them. */
+function identityHeaders(login: boolean): Node[] {
+  return IDENTITY.map(([variable, header]) => `proxy_set_header ${header} ${login ? `$${variable}` : '""'};`);
 }
 
 /** Per location: one `proxy_set_header` in a location drops every inherited one, and websocket routes add two. */

@@ -71,14 +71,20 @@ export function setRole(scope: IConstruct, role: RoleSource): void {
   (scope as unknown as Record<symbol, RoleSource>)[ROLE] = role;
 }
 
+const roleSet = (scope: IConstruct): RoleSource | undefined => (scope as unknown as Record<symbol, RoleSource | undefined>)[ROLE];
+const resolved = (source: RoleSource): Role => (typeof source === "function" ? source() : source);
+
+/**
+ * A role set on the object itself (its construct decides, e.g. a certificate a pod mounts), else its
+ * kind's, else the nearest construct's above it.
+ */
 function roleOf(object: ApiObject): Role | undefined {
+  const own = roleSet(object);
+  if (own !== undefined) return resolved(own);
   const byKind = KIND_ROLES[object.kind];
   if (byKind) return byKind;
-  for (const scope of [...object.node.scopes].reverse()) {
-    const source = (scope as unknown as Record<symbol, RoleSource | undefined>)[ROLE];
-    if (source !== undefined) return typeof source === "function" ? source() : source;
-  }
-  return undefined;
+  const scope = [...object.node.scopes].reverse().find((s) => roleSet(s) !== undefined);
+  return scope ? resolved(roleSet(scope)!) : undefined;
 }
 
 /** Annotates every object below `scope` with its wave. Run once per chart, after the stack is built. */

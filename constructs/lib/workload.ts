@@ -376,19 +376,20 @@ export abstract class Workload extends Component {
     return { backoffLimit: run.retries, activeDeadlineSeconds: run.timeoutSeconds, template: this.podTemplate(labels, { restartPolicy }) };
   }
 
-  /** A ClusterIP (or headless) Service over its named ports, each targeting the container port of the same name. */
+  /**
+   * A ClusterIP (or headless) Service over its named ports (those a caller may reach, see servicePorts), each
+   * targeting the container port of the same name.
+   */
   protected addService(labels: Record<string, string>, options: { headless?: boolean } = {}): void {
     new k8s.KubeService(this, "service", {
       metadata: { name: this.name, labels },
       spec: {
         ...(options.headless ? { clusterIp: "None" } : { type: "ClusterIP" }),
         selector: { ...this.selector },
-        ports: Object.entries(this.ports).map(([name, port]) => ({
-          name,
-          port,
-          targetPort: k8s.IntOrString.fromString(name),
-          protocol: "TCP",
-        })),
+        ports: Lazy.any({
+          produce: () =>
+            Object.entries(this.servicePorts()).map(([name, port]) => ({ name, port, targetPort: k8s.IntOrString.fromString(name), protocol: "TCP" })),
+        }),
       },
     });
   }

@@ -7,14 +7,17 @@
 import { z } from "zod";
 import { Api } from "../../constructs/api";
 import { Cache } from "../../constructs/cache";
+import { Certificate } from "../../constructs/certificate";
 import { Database, ENGINES, MAX_BACKUP_KEEP, type DatabaseEngine } from "../../constructs/database";
 import { Frontend } from "../../constructs/frontend";
+import { MessageQueue } from "../../constructs/message-queue";
+import { OAuth2Proxy } from "../../constructs/oauth2-proxy";
 import { Jumpbox } from "../../constructs/jumpbox";
 import { Proxy } from "../../constructs/proxy";
 import { SearchIndex } from "../../constructs/search-index";
 import { Worker } from "../../constructs/worker";
-import { JAVA_SIZE, NGINX_SIZE, S3_BUCKET, SOLR_CORE } from "../../lib/formats";
-import { CronSchedule, DnsLabel, EnvValues, formatted, ImageRef, Resources, Scaling, Storage } from "../../environments/schema";
+import { GO_DURATION, JAVA_SIZE, NGINX_SIZE, S3_BUCKET, SOLR_CORE } from "../../lib/formats";
+import { CronSchedule, DnsLabel, DnsSubdomain, EnvValues, formatted, Hostname, ImageRef, Resources, Scaling, Storage } from "../../environments/schema";
 import { DEFAULT_CLIENT_MAX_BODY_SIZE, DEFAULT_UPSTREAM_TIMEOUT_SECONDS } from "../../constructs/lib/nginx-config";
 
 const Port = z.number().int().min(1024).max(65535);
@@ -119,6 +122,52 @@ export const FrontendSettings = z
   })
   .strict();
 
+/** An IPv4 or IPv6 network, e.g. 203.0.113.0/24: what NetworkPolicies match outside the cluster. */
+const Cidr = z
+  .string()
+  .refine((v) => z.cidrv4().safeParse(v).success || z.cidrv6().safeParse(v).success, { message: "expected an IPv4 or IPv6 CIDR such as 203.0.113.0/24" });
+
+export const MessageQueueSettings = z
+  .object({
+    image: ImageRef,
+    resources: Resources.default(MessageQueue.defaults.resources),
+    storage: Storage.default(MessageQueue.defaults.storage),
+    user: DnsLabel.default(MessageQueue.defaults.user).describe("The user clients connect as, created with the password from the secret store on the node's first boot."),
+  })
+  .strict();
+
+export const CertificateSettings = z
+  .object({
+    issuer: z
+      .object({ kind: z.enum(["ClusterIssuer", "Issuer"]).default("ClusterIssuer"), name: DnsSubdomain })
+      .strict()
+      .describe("The cert-manager issuer that signs it (e.g. a Vault PKI ClusterIssuer)."),
+    duration: formatted(GO_DURATION).default(Certificate.defaults.duration).describe("How long a certificate is valid."),
+    renewBefore: formatted(GO_DURATION).default(Certificate.defaults.renewBefore).describe("How long before expiry it is renewed."),
+  })
+  .strict();
+
+/** Something outside the cluster a component calls, by host name and the networks it resolves to. */
+export const ExternalApiSettings = z
+  .object({
+    host: Hostname.describe("Host name the caller uses, given to it as <NAME>_HOST."),
+    port: z.number().int().min(1).max(65535).default(443).describe("Port it is called on, given as <NAME>_PORT."),
+    cidrs: z.array(Cidr).min(1).describe("Networks the host resolves to: the only addresses the caller may reach it at."),
+  })
+  .strict();
+
+export const OidcSettings = z
+  .object({
+    image: ImageRef.describe("oauth2-proxy image (quay.io/oauth2-proxy/oauth2-proxy)."),
+    issuerUrl: z.url({ protocol: /^https$/, message: "expected the issuer's https URL, e.g. https://login.example.com/realms/acme" }),
+    clientId: z.string().min(1).describe("The client registered at the issuer for this gateway; its secret is client-secret in the stack's Vault folder."),
+    issuerCidrs: z.array(Cidr).min(1).describe("Networks the issuer's host name resolves to: oauth2-proxy's only egress."),
+    emailDomains: z.array(z.union([Hostname, z.literal("*")])).min(1).describe('Email domains whose users may sign in; ["*"] for any.'),
+    allowedGroups: z.array(z.string().regex(/^[^,\s]+$/, { message: "expected a group name without commas or spaces" })).default([]).describe("Groups (the groups claim) whose members may sign in; empty: any."),
+    resources: Resources.default(OAuth2Proxy.defaults.resources),
+  })
+  .strict()
+  .describe("OpenID Connect sign-in through oauth2-proxy, in front of the proxy's routes.");
 export const SearchIndexSettings = z
   .object({
     image: ImageRef,

@@ -8,9 +8,9 @@
  */
 import { spawnSync, type SpawnSyncOptions } from "node:child_process";
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import net from "node:net";
 import { tmpdir, userInfo } from "node:os";
 import path from "node:path";
+import { freePort } from "./net";
 
 export const INSTALL_HINT =
   "PostgreSQL is not installed: these tests run the rendered SQL and shell against a real server; install it with " +
@@ -28,17 +28,6 @@ export interface CommandResult {
   readonly status: number | null;
   readonly stdout: string;
   readonly stderr: string;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export class PostgresServer {

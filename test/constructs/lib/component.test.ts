@@ -7,6 +7,7 @@ import { Api } from "../../../constructs/api";
 import { CronJob } from "../../../constructs/cron-job";
 import { ExternalService } from "../../../constructs/external-service";
 import { Worker } from "../../../constructs/worker";
+import type { Connectable } from "../../../constructs/lib/component";
 import { buildShop, errorOf, find, image, objects, testChart } from "../../support/chart";
 
 const pods = (name: string) => ({ podSelector: { matchLabels: { "app.kubernetes.io/instance": "web", "app.kubernetes.io/name": name } } });
@@ -97,6 +98,21 @@ describe("connection options and mistakes", () => {
     const partner = new ExternalService(chart, "partner", { cidrs: ["198.51.100.0/24"], ports: { https: 443, admin: 8443 } });
     worker(chart).connect(partner, { ports: ["https"] });
     expect(policy(chart, "worker").egress[0].ports).toEqual([tcp(443)]);
+  });
+
+  test("a target's defaultPorts are what a connection opens when it names none; the others open only when named", () => {
+    const chart = testChart();
+    const broker: Connectable = {
+      description: "Broker 'broker'",
+      peers: [pods("broker")],
+      clientPorts: { amqp: { port: 5672, protocol: "TCP" }, management: { port: 15672, protocol: "TCP" } },
+      defaultPorts: ["amqp"],
+      admit: () => undefined,
+    };
+    worker(chart, "consumer").connect(broker);
+    worker(chart, "admin").connect(broker, { ports: ["management"] });
+    expect(policy(chart, "consumer").egress).toEqual([{ to: [pods("broker")], ports: [tcp(5672)] }]);
+    expect(policy(chart, "admin").egress).toEqual([{ to: [pods("broker")], ports: [tcp(15672)] }]);
   });
 
   test("a port the target does not offer is an error naming what it offers", () => {

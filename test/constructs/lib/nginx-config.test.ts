@@ -278,6 +278,84 @@ describe("renderProxyConfig", () => {
   });
 });
 
+/** The reference proxy behind a login: pages redirect to sign-in, the API rejects, /status stays public. */
+const gateway: ProxyConfigInput = {
+  ...reference,
+  oauth2Proxy: { host: "proxy-auth.shop.svc.cluster.local", port: 4180 },
+  routes: [
+    { path: "/", upstream: { host: "frontend.shop.svc.cluster.local", port: 8080 }, login: "redirect" },
+    { path: "/api", upstream: { host: "api.shop.svc.cluster.local", port: 8080 }, login: "reject", rateLimit: { requestsPerSecond: 10, burst: 20 } },
+    { path: "/status", upstream: { host: "api.shop.svc.cluster.local", port: 8080 } },
+  ],
+};
+
+const IDENTITY_HEADERS = ["X-Auth-Request-User", "X-Auth-Request-Email", "X-Auth-Request-Groups", "X-Auth-Request-Preferred-Username"];
+
+describe("renderProxyConfig with an oauth2-proxy (login on some routes)", () => {
+  const text = renderProxyConfig(gateway);
+  const upstreamHeaders = PROXY_HEADERS;
+
+  test("passes nginx -t without a warning", () => {
+    expect(nginxTest(text)).toEqual({ ok: true, lines: nginxAccepts("nginx.conf") });
+  });
+
+  test("serves oauth2-proxy's pages under /oauth2/, telling it the page asked for (the URI a 401's internal redirect keeps)", () => {
+    expect(blockBody(text, "location ^~ /oauth2/")).toEqual([
+      "set $oauth2_proxy proxy-auth.shop.svc.cluster.local:4180;",
+      "proxy_pass http://$oauth2_proxy;",
+      ...upstreamHeaders,
+      "proxy_set_header X-Auth-Request-Redirect $request_uri;",
+    ]);
+  });
+
+  test("asks /oauth2/auth internally only, with the original URI and without the request body", () => {
+    expect(blockBody(text, "location = /oauth2/auth")).toEqual([
+      "internal;",
+      "set $oauth2_proxy proxy-auth.shop.svc.cluster.local:4180;",
+      "proxy_pass http://$oauth2_proxy;",
+      ...upstreamHeaders,
+      "proxy_set_header X-Forwarded-Uri $request_uri;",
+      "proxy_pass_request_body off;",
+      'proxy_set_header Content-Length "";',
+    ]);
+  });
+
+  test("a redirect route asks oauth2-proxy after the rate limit, sends a 401 to sign-in, and passes the user's identity on", () => {
+    expect(blockBody(text, "location /")).toEqual([
+      "auth_request /oauth2/auth;",
+      "error_page 401 = /oauth2/sign_in;",
+      "auth_request_set $auth_user $upstream_http_x_auth_request_user;",
+      "auth_request_set $auth_email $upstream_http_x_auth_request_email;",
+      "auth_request_set $auth_groups $upstream_http_x_auth_request_groups;",
+      "auth_request_set $auth_preferred_username $upstream_http_x_auth_request_preferred_username;",
+      "set $upstream frontend.shop.svc.cluster.local:8080;",
+      "proxy_pass http://$upstream;",
+      ...upstreamHeaders,
+      "proxy_set_header X-Auth-Request-User $auth_user;",
+      "proxy_set_header X-Auth-Request-Email $auth_email;",
+      "proxy_set_header X-Auth-Request-Groups $auth_groups;",
+      "proxy_set_header X-Auth-Request-Preferred-Username $auth_preferred_username;",
+    ]);
+  });
+
+  test("a reject route answers oauth2-proxy's 401 itself, rate limited first", () => {
+    const api = blockBody(text, "location ~ ^/api(?:/|$)");
+    expect(api.slice(0, 2)).toEqual(["limit_req zone=route_api burst=20 nodelay;", "auth_request /oauth2/auth;"]);
+    expect(api.filter((line) => line.startsWith("error_page"))).toEqual([]);
+  });
+
+  test("a public route empties the identity headers, so no client can send its own", () => {
+    const status = blockBody(text, "location ~ ^/status(?:/|$)");
+    expect(status.filter((line) => line.startsWith("auth_request"))).toEqual([]);
+    expect(status.filter((line) => line.includes("X-Auth-Request"))).toEqual(IDENTITY_HEADERS.map((h) => `proxy_set_header ${h} "";`));
+  });
+
+  test("without an oauth2-proxy nothing of it is rendered", () => {
+    const plain = renderProxyConfig(reference);
+    expect(plain).not.toMatch(/oauth2|auth_request|X-Auth-Request/);
+  });
+});
+
 describe("renderProxyConfig refuses input nginx would misread", () => {
   const withRoute = (index: number, change: object): ProxyConfigInput => ({
     ...reference,
@@ -380,6 +458,26 @@ describe("renderProxyConfig refuses input nginx would misread", () => {
       "a CIDR with too many prefix bits",
       { ...reference, trustedProxyCidrs: ["10.0.0.0/8", "10.0.0.0/33"] },
       `trustedProxyCidrs[1]: expected an IPv4 or IPv6 CIDR such as 10.0.0.0/8, got '10.0.0.0/33'`,
+    ],
+    [
+      "a login without an oauth2-proxy to ask",
+      withRoute(1, { login: "redirect" }),
+      "routes[1].login: expected an oauth2Proxy to ask who is signed in, got none; set oauth2Proxy or drop the login",
+    ],
+    [
+      "a login nginx cannot render",
+      { ...gateway, routes: [{ ...gateway.routes[0]!, login: "maybe" as never }] },
+      `routes[0].login: expected "redirect" or "reject", got 'maybe'`,
+    ],
+    [
+      "a route on oauth2-proxy's pages",
+      { ...gateway, routes: [...gateway.routes, { path: "/oauth2/start", upstream: gateway.routes[0]!.upstream }] },
+      "routes[3].path: /oauth2 is oauth2-proxy's (sign-in, callback, sign-out); choose another path, got '/oauth2/start'",
+    ],
+    [
+      "an oauth2-proxy given by its short Service name",
+      { ...gateway, oauth2Proxy: { host: "proxy-auth", port: 4180 } },
+      "oauth2Proxy.host: expected a fully qualified Service name such as api.shop.svc.cluster.local (nginx's resolver ignores the pod's search domains), got 'proxy-auth'",
     ],
     [
       "a source spanning two lines",
@@ -659,7 +757,118 @@ describe("a running nginx behaves as the configs say", () => {
       await api.close();
     }
   }, 30_000);
+
+  test("login: oauth2-proxy's 202 lets a request through with the user's identity; its 401 sends a browser to sign in and an API client away", async () => {
+    const app = await echoServer("app");
+    const auth = await stubOauth2Proxy();
+    const port = await freePort();
+    const upstream = { host: "127.0.0.1", port: app.port };
+    const conf = renderProxyConfig({
+      ...gateway,
+      listenPort: port,
+      trustedProxyCidrs: ["127.0.0.0/8"],
+      oauth2Proxy: { host: "127.0.0.1", port: auth.port },
+      routes: gateway.routes.map((route) => ({ ...route, upstream })),
+    });
+    const nginx = await startNginx(conf, port).catch(async (error: unknown) => {
+      await Promise.all([app.close(), auth.close()]);
+      throw error;
+    });
+    try {
+      const client = { "X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https", Host: "shop.example.com" };
+      const signedIn = { ...client, Cookie: "_oauth2_proxy=alice" };
+
+      const page = await get(port, "/orders/42?tab=items", client);
+      expect([page.status, page.headers.location]).toEqual([302, `https://login.example.com/authorize?state=${encodeURIComponent("/orders/42?tab=items")}`]);
+
+      const anonymousApi = await get(port, "/api/orders", client);
+      expect([anonymousApi.status, anonymousApi.headers["x-frame-options"]]).toEqual([401, "DENY"]);
+
+      const api = await get(port, "/api/orders", signedIn);
+      expect(api.status).toBe(200);
+      expect(JSON.parse(api.body).headers).toMatchObject({
+        "x-auth-request-user": "alice",
+        "x-auth-request-email": "alice@example.com",
+        "x-auth-request-groups": "ops,dev",
+      });
+      expect(JSON.parse(api.body).headers).not.toHaveProperty("x-auth-request-preferred-username");
+
+      expect(await post(port, "/api/orders?draft=1", signedIn, JSON.stringify({ item: 42 }))).toBe(200);
+      expect(auth.checks.at(-1)).toEqual({ method: "GET", url: "/oauth2/auth", forwardedUri: "/api/orders?draft=1", contentLength: undefined, body: "" });
+
+      const forged = await get(port, "/status", { ...client, "X-Auth-Request-User": "mallory", "X-Auth-Request-Groups": "admin" });
+      expect(forged.status).toBe(200);
+      expect(Object.keys(JSON.parse(forged.body).headers).filter((h) => h.startsWith("x-auth-request"))).toEqual([]);
+
+      const checksBefore = auth.checks.length;
+      expect((await get(port, "/status", client)).status).toBe(200);
+      expect(auth.checks.length).toBe(checksBefore);
+
+      expect((await get(port, "/oauth2/auth", signedIn)).status).toBe(404);
+      const signIn = await get(port, "/oauth2/sign_in", client);
+      expect([signIn.status, signIn.headers.location]).toEqual([302, `https://login.example.com/authorize?state=${encodeURIComponent("/oauth2/sign_in")}`]);
+    } finally {
+      await nginx.stop();
+      await app.close();
+      await auth.close();
+    }
+  }, 30_000);
 });
+
+interface StubOauth2Proxy extends EchoServer {
+  /** What /oauth2/auth was asked, in order. */
+  readonly checks: { method?: string; url?: string; forwardedUri?: string; contentLength?: string; body: string }[];
+}
+
+/**
+ * oauth2-proxy's contract with nginx, on loopback: /oauth2/auth answers 202 with the user's identity for the
+ * session cookie `_oauth2_proxy=alice`, else 401; /oauth2/sign_in redirects to the issuer, naming the page to
+ * come back to from X-Auth-Request-Redirect.
+ */
+async function stubOauth2Proxy(): Promise<StubOauth2Proxy> {
+  const checks: StubOauth2Proxy["checks"] = [];
+  const server = http.createServer((req, res) => {
+    let body = "";
+    req.on("data", (chunk: Buffer) => (body += chunk.toString()));
+    req.on("end", () => {
+      if (req.url === "/oauth2/auth") {
+        checks.push({ method: req.method, url: req.url, forwardedUri: req.headers["x-forwarded-uri"] as string, contentLength: req.headers["content-length"], body });
+        if (req.headers.cookie === "_oauth2_proxy=alice") {
+          res.writeHead(202, { "X-Auth-Request-User": "alice", "X-Auth-Request-Email": "alice@example.com", "X-Auth-Request-Groups": "ops,dev" });
+        } else {
+          res.writeHead(401);
+        }
+        res.end();
+      } else if (req.url?.startsWith("/oauth2/sign_in")) {
+        const back = encodeURIComponent(String(req.headers["x-auth-request-redirect"]));
+        res.writeHead(302, { Location: `https://login.example.com/authorize?state=${back}` });
+        res.end();
+      } else {
+        res.writeHead(404);
+        res.end();
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    checks,
+    port: (server.address() as { port: number }).port,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** A POST with a body, for what the auth check must not receive. */
+function post(port: number, urlPath: string, headers: Record<string, string>, body: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const request = http.request({ host: "127.0.0.1", port, path: urlPath, method: "POST", headers, agent: false, timeout: 5000 }, (res) => {
+      res.resume();
+      res.on("end", () => resolve(res.statusCode ?? 0));
+    });
+    request.on("timeout", () => request.destroy(new Error(`POST ${urlPath} timed out`)));
+    request.on("error", reject);
+    request.end(body);
+  });
+}
 
 interface EchoServer {
   readonly port: number;
@@ -668,7 +877,7 @@ interface EchoServer {
 
 /** An upstream answering with its name, the URL and the forwarding headers it got; echoes after an upgrade. */
 async function echoServer(name: string): Promise<EchoServer> {
-  const shown = ["host", "x-real-ip", "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "connection", "upgrade"];
+  const shown = ["host", "x-real-ip", "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "connection", "upgrade", ...IDENTITY_HEADERS.map((h) => h.toLowerCase())];
   const server = http.createServer((req, res) => {
     const headers = Object.fromEntries(shown.filter((h) => req.headers[h] !== undefined).map((h) => [h, req.headers[h]]));
     res.setHeader("X-Frame-Options", "SAMEORIGIN");

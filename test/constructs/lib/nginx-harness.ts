@@ -10,9 +10,10 @@
 import { spawn, spawnSync } from "node:child_process";
 import { accessSync, chmodSync, closeSync, constants, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
-import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
+
+export { freePort } from "../../support/net";
 
 export const INSTALL_HINT =
   "nginx is not installed: these tests run the real `nginx -t` on the rendered configs; install it with " +
@@ -61,18 +62,6 @@ export function nginxTest(conf: string): NginxTestResult {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-/** A port nothing listens on right now, for a server started next. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export interface Response {

@@ -6,6 +6,8 @@ import { Api } from "../../../constructs/api";
 import { Cache } from "../../../constructs/cache";
 import { Database } from "../../../constructs/database";
 import { Jumpbox } from "../../../constructs/jumpbox";
+import { MessageQueue } from "../../../constructs/message-queue";
+import { Proxy } from "../../../constructs/proxy";
 import { SearchIndex } from "../../../constructs/search-index";
 import { SecretStore } from "../../../constructs/secret-store";
 import { Worker } from "../../../constructs/worker";
@@ -22,7 +24,7 @@ import {
   topologySpread,
 } from "../../../constructs/lib/pod";
 import type { KubeObject } from "../../../lib/kube-object";
-import { buildShop, image, objects, testChart, VAULT } from "../../support/chart";
+import { buildShop, image, INGRESS, objects, testChart, VAULT } from "../../support/chart";
 
 /** A pod spec as it is written out: Quantity and IntOrString values resolved by rendering it in a Pod. */
 function rendered(spec: k8s.PodSpec): IPodSpec {
@@ -269,6 +271,38 @@ const VARIANTS: readonly (WorkloadRow & { variant: string; build: (chart: Chart)
     uid: 10001,
     writable: ["/tmp"],
     build: (chart) => new Worker(chart, "worker", { image: image("ghcr.io/acme/worker"), probe: { exec: ["true"] } }),
+  },
+  {
+    variant: "message queue",
+    kind: "StatefulSet",
+    name: "queue",
+    uid: 999,
+    writable: ["/tmp", "/var/log/rabbitmq"],
+    build: (chart) => new MessageQueue(chart, "queue", { image: image("rabbitmq"), secrets: new SecretStore(chart, "secret-store", { source: VAULT }) }),
+  },
+  {
+    variant: "proxy with OIDC login",
+    kind: "Deployment",
+    name: "proxy-auth",
+    uid: 65532,
+    writable: ["/tmp"],
+    build: (chart) => {
+      const api = new Api(chart, "api", { image: image("ghcr.io/acme/api") });
+      new Proxy(chart, "proxy", {
+        image: image("nginxinc/nginx-unprivileged"),
+        hosts: ["api.example.com"],
+        ingress: INGRESS,
+        routes: [{ path: "/", to: api }],
+        oidc: {
+          image: image("quay.io/oauth2-proxy/oauth2-proxy", "v7.15.3"),
+          issuerUrl: "https://login.example.com",
+          clientId: "gateway",
+          issuerCidrs: ["203.0.113.0/24"],
+          emailDomains: ["example.com"],
+          secrets: new SecretStore(chart, "secret-store", { source: VAULT }),
+        },
+      });
+    },
   },
   {
     variant: "Solr search index (its data volume at /var/solr is a claim)",

@@ -116,6 +116,17 @@ describe("roles and their waves", () => {
       expect(wavesOf(chart)["StatefulSet/mongo"]).toBe("0");
     });
 
+    test("a role set on an object itself beats its kind's (a ConfigMap a construct decides is data)", () => {
+      const chart = testChart();
+      const group = new Construct(chart, "seed");
+      setRole(group, "data");
+      const config = new ApiObject(group, "config", { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "seed" } });
+      new ApiObject(group, "plain", { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "plain" } });
+      setRole(config, () => "data-setup");
+      applySyncWaves(chart);
+      expect([wavesOf(chart)["ConfigMap/seed"], wavesOf(chart)["ConfigMap/plain"]]).toEqual(["1", "-2"]);
+    });
+
     test("an object with neither a role nor an annotation is an error naming it and the fix", () => {
       const chart = testChart();
       new ApiObject(chart, "raw", { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "raw" } });

@@ -4,14 +4,16 @@
  */
 import type { IDeployment } from "kubernetes-models/apps/v1";
 import type { ICronJob, IJob } from "kubernetes-models/batch/v1";
-import type { IPersistentVolumeClaim } from "kubernetes-models/v1";
+import type { IPersistentVolumeClaim, IService } from "kubernetes-models/v1";
 import { Api, type ApiProps } from "../../../constructs/api";
 import { CronJob } from "../../../constructs/cron-job";
 import { Job } from "../../../constructs/job";
 import { existingClaim } from "../../../constructs/lib/volumes";
+import { MessageQueue } from "../../../constructs/message-queue";
+import { SecretStore } from "../../../constructs/secret-store";
 import { SharedVolume } from "../../../constructs/shared-volume";
 import { Worker, type WorkerProps } from "../../../constructs/worker";
-import { errorOf, find, image, objects, testChart } from "../../support/chart";
+import { errorOf, find, image, objects, testChart, VAULT } from "../../support/chart";
 
 const IMAGE = image("ghcr.io/acme/shop-api", "1.4.2");
 
@@ -296,6 +298,16 @@ describe("CronJob", () => {
 });
 
 describe("ports", () => {
+  test("a Service offers the ports connections open by default; another joins it once a connection opens it by name", () => {
+    const chart = testChart();
+    const queue = new MessageQueue(chart, "queue", { image: image("rabbitmq"), secrets: new SecretStore(chart, "secret-store", { source: VAULT }) });
+    const servicePorts = () => find<IService>(objects(chart), "Service", "queue").spec?.ports?.map((p) => p.name);
+    new Worker(chart, "engine", { image: image("engine"), probe: { exec: ["true"] } }).connect(queue);
+    expect(servicePorts()).toEqual(["amqp"]);
+    new Worker(chart, "monitor", { image: image("monitor"), probe: { exec: ["true"] } }).connect(queue, { ports: ["management"], envPrefix: false });
+    expect(servicePorts()).toEqual(["amqp", "management"]);
+  });
+
   test.each<[string, Record<string, number>, string]>([
     ["a privileged port", { metrics: 443 }, "Worker 'indexer': port 'metrics' must be an unprivileged port between 1024 and 65535 (got 443)"],
     ["a name Kubernetes cannot use", { Metrics_Port: 9090 }, "Worker 'indexer': port name 'Metrics_Port' must be at most 15 lower-case letters, digits and '-'"],

@@ -1,0 +1,14 @@
+/** Loopback networking for the tests that start real servers (nginx, PostgreSQL, RabbitMQ). */
+import net from "node:net";
+
+/** A loopback port nothing listens on right now, for a server started next. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
