@@ -123,7 +123,7 @@ describe("MessageQueue", () => {
 
   test("its data volume outlives the StatefulSet, the sync and the Application", () => {
     const { statefulSet } = render({ storage: { size: "20Gi", storageClassName: "fast-ssd" } });
-    expect(statefulSet.metadata?.annotations).toEqual({ "argocd.argoproj.io/sync-options": "Prune=false,Delete=false" });
+    expect(statefulSet.metadata?.annotations).toEqual({ "argocd.argoproj.io/sync-options": "Prune=false,Delete=false", "argocd.argoproj.io/compare-options": "IgnoreExtraneous" });
     expect(statefulSet.spec?.persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: "Retain", whenScaled: "Retain" });
     expect(statefulSet.spec?.volumeClaimTemplates?.map((t) => [t.metadata?.name, t.spec])).toEqual([
       ["data", { accessModes: ["ReadWriteOnce"], storageClassName: "fast-ssd", resources: { requests: { storage: "20Gi" } } }],
