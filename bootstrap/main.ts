@@ -10,6 +10,7 @@ import { parse } from "yaml";
 import { loadEnvironments, type Environment } from "../environments";
 import { ConfigError } from "../lib/errors";
 import { byCodePoint } from "../lib/order";
+import { readArgoCdInstall } from "./argocd-install";
 import { PLATFORM_CHARTS, readPlatformChart, type PlatformChartName } from "./charts";
 import { parseStackConfig, PROJECT, SECRET_KEYS, type RawStackConfig, type StackConfig } from "./config";
 import { bootstrapCluster, type BootstrapOutputs, type RepoCredentials } from "./program";
@@ -74,12 +75,14 @@ function plan(source: BootstrapSource) {
     ]);
   }
   const charts = PLATFORM_CHARTS.filter((name) => config[SWITCHES[name]]).map((name) => readPlatformChart(repoRoot, name));
+  const argocdChart = charts.find((chart) => chart.name === "argocd");
+  const argocd = argocdChart ? readArgoCdInstall(repoRoot, argocdChart) : undefined;
   const rootObjects = config.argocd ? readRootObjects(repoRoot, { namespace, repoURL }) : [];
   const root = rootObjects.find((o) => o.kind === "Application");
   // Argo CD reads a missing targetRevision as HEAD.
   const targetRevision = (root?.spec as { source?: { targetRevision?: string } } | undefined)?.source?.targetRevision ?? "HEAD";
   const repoCredentials = config.argocd ? credentials(config) : undefined;
-  return { cluster: stack, config, argocdNamespace: namespace, repoURL, targetRevision, charts, rootObjects, credentials: repoCredentials };
+  return { cluster: stack, config, argocdNamespace: namespace, repoURL, targetRevision, charts, argocd, rootObjects, credentials: repoCredentials };
 }
 
 /** The program: its return value is the stack's outputs. A configuration problem ends it with the messages only. */

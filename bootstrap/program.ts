@@ -8,13 +8,17 @@
  * - Each chart's objects are installed once by Pulumi (a Helm release) and from then on belong to Argo CD,
  *   which syncs bootstrap/charts/<name>/ from Git. The release ignores later changes to chart, version and values
  *   (`ignoreChanges`), so `pulumi up` never upgrades or downgrades what Argo CD runs; an upgrade is a pull request.
- * - Namespaces and releases are kept when removed from the program (`retainOnDelete`): switching a chart off or
- *   destroying the stack never uninstalls an operator, its CRDs or the resources they hold.
+ * - Argo CD's CRDs, which the argo-cd chart does not install (bootstrap/argocd-install.ts), are installed once by
+ *   Pulumi from the URLs of bootstrap/crds/argocd/ and from then on belong to Argo CD (`platform-argocd-crds`):
+ *   Pulumi ignores later changes to them as it does to the releases.
+ * - Namespaces, releases and CRDs are kept when removed from the program (`retainOnDelete`): switching a chart off
+ *   or destroying the stack never uninstalls an operator, its CRDs or the resources they hold.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { KubeObject } from "../lib/kube-object";
 import { RESTRICTED_NAMESPACE_LABELS } from "../lib/pod-security";
+import { downloadCrd, type ArgoCdInstall } from "./argocd-install";
 import type { PlatformChart, PlatformChartName } from "./charts";
 import { PROJECT, type StackConfig } from "./config";
 
@@ -25,6 +29,8 @@ export const REPOSITORY_SECRET = "slipway-repository";
 const MANAGED_BY = { "app.kubernetes.io/managed-by": PROJECT };
 /** The Release inputs Argo CD owns after the handover. */
 export const HANDED_OVER: readonly string[] = ["chart", "version", "values", "repositoryOpts"];
+/** The CRD inputs Argo CD owns after the handover. */
+export const CRD_HANDED_OVER: readonly string[] = ["metadata", "spec"];
 
 /** The kinds outside a namespace the platform charts install; Argo CD may sync these and no other. */
 export const PLATFORM_CLUSTER_KINDS = [
@@ -49,6 +55,8 @@ export interface BootstrapPlan {
   readonly targetRevision: string;
   /** The platform charts switched on for this cluster. */
   readonly charts: readonly PlatformChart[];
+  /** The Argo CD version and CRDs, where the argocd chart is installed. */
+  readonly argocd?: ArgoCdInstall;
   /** dist/argocd/root.yaml, AppProjects first; empty where Argo CD is not installed. */
   readonly rootObjects: readonly KubeObject[];
   /** Set when the repository is private. */
@@ -61,6 +69,8 @@ export interface BootstrapOutputs {
   /** `<release>: <chart> <version> in <namespace>` for each chart installed. */
   readonly charts: string[];
   readonly argocd?: {
+    /** The Argo CD version installed, e.g. `v3.5.1`. */
+    readonly version: string;
     readonly namespace: string;
     readonly repository: string;
     readonly rootObjects: string[];
@@ -88,7 +98,9 @@ export function bootstrapCluster(plan: BootstrapPlan): BootstrapOutputs {
       { metadata: { name, labels: { ...RESTRICTED_NAMESPACE_LABELS, ...MANAGED_BY } } },
       { provider, retainOnDelete: true },
     );
-    // The chart's CRDs are part of the release: everything that uses them depends on it.
+    // Argo CD's CRDs come before its chart (it does not install them, bootstrap/argocd-install.ts); every other
+    // chart's CRDs are part of its release. Everything that uses a CRD depends on the release.
+    const crds = chart.name === "argocd" && plan.argocd ? argocdCrds(plan.argocd, provider) : [];
     const release = new k8s.helm.v3.Release(
       `chart-${chart.name}`,
       {
@@ -102,7 +114,7 @@ export function bootstrapCluster(plan: BootstrapPlan): BootstrapOutputs {
         // Argo CD's images and cert-manager's start-up check take minutes on a new cluster.
         timeout: 600,
       },
-      { provider, dependsOn: [namespace], retainOnDelete: true, ignoreChanges: [...HANDED_OVER] },
+      { provider, dependsOn: [namespace, ...crds], retainOnDelete: true, ignoreChanges: [...HANDED_OVER] },
     );
     namespaces.set(chart.name, namespace);
     releases.set(chart.name, release);
@@ -113,7 +125,8 @@ export function bootstrapCluster(plan: BootstrapPlan): BootstrapOutputs {
     charts: plan.charts.map((c) => `${c.name}: ${c.chart} ${c.version} in ${namespaceOf(c, plan.argocdNamespace)}`),
   };
   const argocd = releases.get("argocd");
-  if (!argocd) return outputs;
+  const install = plan.argocd;
+  if (!argocd || !install) return outputs;
 
   const ns = plan.argocdNamespace;
   const repository = plan.credentials
@@ -145,7 +158,7 @@ export function bootstrapCluster(plan: BootstrapPlan): BootstrapOutputs {
         finalizers: ["resources-finalizer.argocd.argoproj.io"],
       },
       spec: {
-        description: "The platform charts the bootstrap installed (bootstrap/charts/), managed by Argo CD from Git",
+        description: "The platform charts and Argo CD's CRDs the bootstrap installed (bootstrap/charts/, bootstrap/crds/), managed by Argo CD from Git",
         sourceRepos: [plan.repoURL, ...plan.charts.map((c) => c.repository)],
         destinations: plan.charts.map((c) => ({ server: IN_CLUSTER, namespace: namespaceOf(c, ns) })),
         clusterResourceWhitelist: PLATFORM_CLUSTER_KINDS,
@@ -154,23 +167,18 @@ export function bootstrapCluster(plan: BootstrapPlan): BootstrapOutputs {
     { provider, dependsOn: [argocd] },
   );
 
-  for (const chart of plan.charts) {
+  /** The Application through which Argo CD takes over what Pulumi installed from a folder of this repository. */
+  const platformApplication = (name: string, source: Record<string, unknown>, namespace: string, installed: pulumi.Resource[]) =>
     new k8s.apiextensions.CustomResource(
-      `platform-${chart.name}`,
+      name,
       {
         apiVersion: "argoproj.io/v1alpha1",
         kind: "Application",
-        metadata: { name: `platform-${chart.name}`, namespace: ns, labels: MANAGED_BY },
+        metadata: { name, namespace: ns, labels: MANAGED_BY },
         spec: {
           project: PLATFORM_PROJECT,
-          source: {
-            repoURL: plan.repoURL,
-            targetRevision: plan.targetRevision,
-            path: chart.path,
-            // The release name Pulumi installed under: the same name renders the same objects.
-            helm: { releaseName: chart.name },
-          },
-          destination: { server: IN_CLUSTER, namespace: namespaceOf(chart, ns) },
+          source: { repoURL: plan.repoURL, targetRevision: plan.targetRevision, ...source },
+          destination: { server: IN_CLUSTER, namespace },
           syncPolicy: {
             // No prune: an object a new chart version drops waits for a person, and CRDs are never deleted.
             automated: { prune: false, selfHeal: true },
@@ -179,9 +187,14 @@ export function bootstrapCluster(plan: BootstrapPlan): BootstrapOutputs {
           },
         },
       },
-      { provider, dependsOn: [argocd, project, releases.get(chart.name)!] },
+      { provider, dependsOn: [argocd, project, ...installed] },
     );
+  for (const chart of plan.charts) {
+    // The release name Pulumi installed under: the same name renders the same objects.
+    const source = { path: chart.path, helm: { releaseName: chart.name } };
+    platformApplication(`platform-${chart.name}`, source, namespaceOf(chart, ns), [releases.get(chart.name)!]);
   }
+  platformApplication("platform-argocd-crds", { path: install.crdsPath }, ns, []);
 
   // The root syncs every environment's Applications: the operators this cluster gets must be up first, and a
   // private repository readable.
@@ -198,6 +211,7 @@ export function bootstrapCluster(plan: BootstrapPlan): BootstrapOutputs {
   return {
     ...outputs,
     argocd: {
+      version: install.version,
       namespace: ns,
       repository: `${plan.repoURL} (${plan.config.repoAuth === "none" ? "public" : `${plan.config.repoAuth}, in Secret ${REPOSITORY_SECRET}`})`,
       rootObjects: plan.rootObjects.map(objectName),
@@ -205,4 +219,19 @@ export function bootstrapCluster(plan: BootstrapPlan): BootstrapOutputs {
       adminPassword: `kubectl --context ${plan.config.context} -n ${ns} get secret argocd-initial-admin-secret -o jsonpath='{.data.password}' | base64 -d`,
     },
   };
+}
+
+/**
+ * Argo CD's CRDs, downloaded at `pulumi up` from the URLs of bootstrap/crds/argocd/, which Argo CD syncs later.
+ * Pulumi's Kubernetes provider applies server-side by default (v4), which CRDs this large need.
+ */
+function argocdCrds(install: ArgoCdInstall, provider: k8s.Provider): k8s.apiextensions.v1.CustomResourceDefinition[] {
+  return install.crds.map((file) => {
+    const crd = downloadCrd(file);
+    return new k8s.apiextensions.v1.CustomResourceDefinition(
+      `argocd-crd-${file.name}`,
+      { metadata: crd.then((o) => o.metadata), spec: crd.then((o) => o.spec as k8s.types.input.apiextensions.v1.CustomResourceDefinitionSpec) },
+      { provider, retainOnDelete: true, ignoreChanges: [...CRD_HANDED_OVER] },
+    );
+  });
 }

@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse, parseAllDocuments } from "yaml";
+import { ARGOCD_CRDS } from "../argocd/support/crds";
 import { runBootstrap } from "../../bootstrap/main";
 import { checkSchema } from "../../validation/schema";
 import { REPO_ROOT, runMocked, type MockRun } from "./support";
@@ -19,6 +20,11 @@ const rendered = parseAllDocuments(readFileSync(join(REPO_ROOT, "dist/argocd/roo
 const rootResource = (o: { kind: string; metadata: { name: string } }) => `root-${o.kind.toLowerCase()}-${o.metadata.name}`;
 const rootProjects = rendered.filter((o) => o.kind === "AppProject").map(rootResource);
 const rootApplication = rootResource(rendered.find((o) => o.kind === "Application"));
+
+/** The URLs bootstrap/crds/argocd/kustomization.yaml lists, and the resource names of their CRDs. */
+const crdUrls: string[] = parse(readFileSync(join(REPO_ROOT, "bootstrap/crds/argocd/kustomization.yaml"), "utf8")).resources;
+const crdResource = (url: string) => `argocd-crd-${url.slice(url.lastIndexOf("/") + 1, -".yaml".length)}`;
+const crdResources = crdUrls.map(crdResource);
 
 /** The upstream chart bootstrap/charts/<name>/Chart.yaml pins. */
 function pinned(name: string): { name: string; version: string; repository: string } {
@@ -43,6 +49,8 @@ describe("the management cluster (in-cluster): Argo CD, both operators, the root
         "kubernetes:helm.sh/v3:Release chart-external-secrets",
         "kubernetes:argoproj.io/v1alpha1:AppProject platform-project",
         "kubernetes:argoproj.io/v1alpha1:Application platform-argocd",
+        "kubernetes:argoproj.io/v1alpha1:Application platform-argocd-crds",
+        ...crdResources.map((name) => `kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition ${name}`),
         "kubernetes:argoproj.io/v1alpha1:Application platform-cert-manager",
         "kubernetes:argoproj.io/v1alpha1:Application platform-external-secrets",
         ...rendered.map((o) => `kubernetes:argoproj.io/v1alpha1:${o.kind} ${rootResource(o)}`),
@@ -81,15 +89,39 @@ describe("the management cluster (in-cluster): Argo CD, both operators, the root
           "app.kubernetes.io/managed-by": "slipway-bootstrap",
         },
       });
-      expect(run.byName(`chart-${name}`).dependsOn).toEqual([`namespace-${name}`]);
+      expect(run.byName(`chart-${name}`).dependsOn).toEqual([`namespace-${name}`, ...(name === "argocd" ? crdResources : [])]);
     }
   });
 
-  test("CRDs before their consumers: every Argo CD object waits for the Argo CD chart, which installs its CRDs", () => {
+  test("Argo CD v3.5.1 runs on the argo-cd chart 10.1.1, without the chart's own (3.4) CRDs", () => {
+    expect(run.byName("chart-argocd").inputs).toMatchObject({
+      chart: "argo-cd",
+      version: "10.1.1",
+      values: { global: { image: { tag: "v3.5.1" } }, crds: { install: false } },
+    });
+    expect(run.result.argocd?.version).toBe("v3.5.1");
+  });
+
+  test("Argo CD's CRDs are downloaded from argoproj/argo-cd at that tag and installed exactly as served", () => {
+    expect(crdUrls).toEqual(
+      ["application-crd", "applicationset-crd", "appproject-crd"].map(
+        (file) => `https://raw.githubusercontent.com/argoproj/argo-cd/v3.5.1/manifests/crds/${file}.yaml`,
+      ),
+    );
+    expect(run.fetched).toEqual(crdUrls);
+    // The stubbed network serves the CRD fixtures of test/argocd (support.ts).
+    for (const url of crdUrls) {
+      const served = parse(readFileSync(join(ARGOCD_CRDS, url.slice(url.lastIndexOf("/") + 1)), "utf8"));
+      expect(run.byName(crdResource(url)).inputs).toEqual({ apiVersion: "apiextensions.k8s.io/v1", kind: "CustomResourceDefinition", metadata: served.metadata, spec: served.spec });
+    }
+  });
+
+  test("CRDs before their consumers: Argo CD's CRDs before its chart, every Argo CD object after the chart", () => {
+    for (const crd of crdResources) expect(run.byName(crd).dependsOn).toEqual([]);
+    expect(run.byName("chart-argocd").dependsOn).toEqual(expect.arrayContaining(crdResources));
     const argoObjects = run.resources.filter((r) => ARGO_TYPE.test(r.type));
-    expect(argoObjects).toHaveLength(4 + rendered.length);
+    expect(argoObjects).toHaveLength(5 + rendered.length);
     for (const object of argoObjects) expect(object.dependsOn).toContain("chart-argocd");
-    expect(run.byName("chart-argocd").inputs.values.crds).toEqual({ install: true, keep: true });
   });
 
   test("the root waits for both operators, so the first sync finds the ExternalSecret and Certificate CRDs, and for its project", () => {
@@ -128,9 +160,19 @@ describe("the management cluster (in-cluster): Argo CD, both operators, the root
     }
   });
 
+  test("Argo CD takes its CRDs over from bootstrap/crds/argocd/, rendered by Kustomize from the same URLs", () => {
+    expect(run.byName("platform-argocd-crds").inputs.spec).toEqual({
+      project: "platform",
+      source: { repoURL: "https://github.com/acme/slipway.git", targetRevision: "main", path: "bootstrap/crds/argocd" },
+      destination: { server: "https://kubernetes.default.svc", namespace: "argocd" },
+      syncPolicy: { automated: { prune: false, selfHeal: true }, syncOptions: ["ServerSideApply=true"] },
+    });
+    expect(run.byName("platform-argocd-crds").dependsOn).toEqual(["chart-argocd", "platform-project"]);
+  });
+
   test("the platform project allows this repository, the chart repositories, the three namespaces and the charts' cluster kinds", () => {
     expect(run.byName("platform-project").inputs.spec).toEqual({
-      description: "The platform charts the bootstrap installed (bootstrap/charts/), managed by Argo CD from Git",
+      description: "The platform charts and Argo CD's CRDs the bootstrap installed (bootstrap/charts/, bootstrap/crds/), managed by Argo CD from Git",
       sourceRepos: [
         "https://github.com/acme/slipway.git",
         "https://argoproj.github.io/argo-helm",
@@ -148,16 +190,17 @@ describe("the management cluster (in-cluster): Argo CD, both operators, the root
     });
   });
 
-  test("after the handover `pulumi up` never changes a chart, and removing one from the program uninstalls nothing", () => {
+  test("after the handover `pulumi up` never changes a chart or Argo CD's CRDs, and removing one from the program uninstalls nothing", () => {
     for (const name of ["argocd", "cert-manager", "external-secrets"]) {
       expect(run.byName(`chart-${name}`)).toMatchObject({ ignoreChanges: ["chart", "version", "values", "repositoryOpts"], retainOnDelete: true });
       expect(run.byName(`namespace-${name}`).retainOnDelete).toBe(true);
     }
+    for (const crd of crdResources) expect(run.byName(crd)).toMatchObject({ ignoreChanges: ["metadata", "spec"], retainOnDelete: true });
   });
 
   test("every Kubernetes object registered passes its published schema, unknown fields included", async () => {
     const objects = run.resources.filter((r) => r.type === "kubernetes:core/v1:Namespace" || ARGO_TYPE.test(r.type));
-    expect(objects).toHaveLength(3 + 4 + rendered.length);
+    expect(objects).toHaveLength(3 + 5 + rendered.length);
     const problems: string[] = [];
     for (const { name, inputs } of objects) {
       for (const v of await checkSchema(inputs)) problems.push(`${name}: ${v.field}: ${v.message}`);
@@ -180,6 +223,7 @@ describe("the management cluster (in-cluster): Argo CD, both operators, the root
         `external-secrets: external-secrets ${pinned("external-secrets").version} in external-secrets`,
       ],
       argocd: {
+        version: "v3.5.1",
         namespace: "argocd",
         repository: "https://github.com/acme/slipway.git (public)",
         rootObjects: rendered.map((o) => `${o.kind}/${o.metadata.name}`),
@@ -202,6 +246,7 @@ describe("a workload cluster (prod-eu-1): the operators only", () => {
       "chart-external-secrets",
     ]);
     expect(run.result.argocd).toBeUndefined();
+    expect(run.fetched).toEqual([]);
   });
 });
 

@@ -44,7 +44,7 @@ function withRepo(repoURL: string): string {
     }
   }
   mkdirSync(join(root, "bootstrap"));
-  symlinkSync(join(REPO_ROOT, "bootstrap/charts"), join(root, "bootstrap/charts"));
+  for (const dir of ["charts", "crds"]) symlinkSync(join(REPO_ROOT, "bootstrap", dir), join(root, "bootstrap", dir));
   cpSync(join(REPO_ROOT, "bootstrap/Pulumi.in-cluster.yaml"), join(root, "bootstrap/Pulumi.in-cluster.yaml"));
   return root;
 }

@@ -1,12 +1,14 @@
 /**
  * Runs the bootstrap under Pulumi's mocks (no CLI, no cluster) and records every resource registration as the
  * engine would receive it: type, name, inputs (with Pulumi's secret markers still in place), dependencies and
- * options.
+ * options. The network is stubbed too: `pulumi up` downloads Argo CD's CRDs, the tests never do.
  */
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
+import { basename, join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { PROJECT } from "../../bootstrap/config";
+import { ARGOCD_CRDS } from "../argocd/support/crds";
 
 export const REPO_ROOT = join(__dirname, "../..");
 
@@ -55,8 +57,23 @@ MockMonitor.prototype.registerResource = function (this: MockMonitor, req: Regis
   return register.call(this, req, callback);
 } as typeof register;
 
+/** Answers a URL the program fetches. */
+export type Network = (url: string) => Response;
+
+/**
+ * The stubbed network's default: an argoproj/argo-cd `manifests/crds/<file>.yaml` URL gets that file from the
+ * CRD fixtures of test/argocd (3.5.0's: the tag in the URL is not checked here), anything else a 404.
+ */
+export const argoCdCrdFixtures: Network = (url) => {
+  const file = /^https:\/\/raw\.githubusercontent\.com\/argoproj\/argo-cd\/[^/]+\/manifests\/crds\/([a-z-]+\.yaml)$/.exec(url)?.[1];
+  if (!file) return new Response("404: Not Found", { status: 404, statusText: "Not Found" });
+  return new Response(readFileSync(join(ARGOCD_CRDS, basename(file)), "utf8"));
+};
+
 export interface MockRun<T> {
   readonly result: T;
+  /** Every URL the program fetched, in order. */
+  readonly fetched: string[];
   /** Every registration but the stack itself, in order. */
   readonly resources: Registration[];
   byName(name: string): Registration;
@@ -68,9 +85,16 @@ export async function runMocked<T>(
   config: Record<string, string>,
   program: () => T,
   secretKeys: readonly string[] = [],
+  network: Network = argoCdCrdFixtures,
 ): Promise<MockRun<T>> {
   const resources: Registration[] = [];
   recording = resources;
+  const fetched: string[] = [];
+  const fetch = jest.spyOn(globalThis, "fetch").mockImplementation(async (input) => {
+    const url = input instanceof Request ? input.url : String(input);
+    fetched.push(url);
+    return network(url);
+  });
   await pulumi.runtime.setMocks(
     {
       newResource: (args) => {
@@ -94,6 +118,7 @@ export async function runMocked<T>(
     const registered = resources.filter((r) => r.type !== "pulumi:pulumi:Stack");
     return {
       result,
+      fetched,
       resources: registered,
       byName(name) {
         const found = registered.find((r) => r.name === name);
@@ -103,6 +128,7 @@ export async function runMocked<T>(
     };
   } finally {
     recording = undefined;
+    fetch.mockRestore();
   }
 }
 
