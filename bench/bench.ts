@@ -82,7 +82,7 @@ export function main(argv: readonly string[]): void {
   const out = join(scratch, "dist");
   console.log(`slipway bench: median of ${runs} runs each, node ${process.version}, ${cpus().length} CPUs\n`);
 
-  console.log("Reference stack (3 environments, full synth: type-check, bundle, render, validate, write):");
+  console.log("The repository (every stack × environment file, full synth: type-check, bundle, render, validate, write):");
   const synthArgs = ["--out", out, "--quiet"];
   const npmWarm = repeat("npm run synth, sources unchanged (tsc -b up to date)", "npm", ["run", "-s", "synth", "--", ...synthArgs], runs);
   repeat("npm run synth after an edit (type-check runs beside render)", "npm", ["run", "-s", "synth", "--", ...synthArgs], runs, touchSource);

@@ -19,7 +19,9 @@ import { parseTexts } from "../review/objects";
 import { findRisks } from "../review/risks";
 import { diffEnvironments, diffTrees } from "../review/semantic-diff";
 import { readEnvFile } from "./env-files";
-import { synth } from "../render/pipeline";
+import type { KubeObject } from "../lib/kube-object";
+import { render } from "../render/pipeline";
+import { MARKER } from "../render/write";
 import { renderFailure } from "./render-failure";
 
 export const EXIT = {
@@ -136,10 +138,9 @@ async function run(args: Args, io: DiffIo): Promise<string> {
   const base = args.envs ? undefined : baseCommit(io.cwd, args.base);
   const scratch = mkdtempSync(join(tmpdir(), "slipway-diff-"));
   try {
-    const headDir = join(scratch, "head");
-    await synth({ root: io.cwd, outDir: headDir });
-    const headTexts = readFolder(headDir);
-    const head = parseTexts(headTexts);
+    const { texts: headTexts } = await render(io.cwd);
+    const parsed = new Map<string, KubeObject[]>();
+    const head = parseTexts(headTexts, parsed);
 
     let report: DiffReport;
     let source: string;
@@ -151,9 +152,11 @@ async function run(args: Args, io: DiffIo): Promise<string> {
       const short = base.commit.slice(0, 7);
       const baseTexts = args.renderBase ? renderCommit(io.cwd, base.commit, scratch) : readTreeAt(io.cwd, base.commit, OUTPUT);
       if (!baseTexts.size) throw new UsageError(`${base.label} (${short}) has no committed ${OUTPUT}/: pass --render-base to render its sources`);
-      const groups = diffTrees(parseTexts(baseTexts), head);
+      const groups = diffTrees(parseTexts(baseTexts, parsed), head);
       const digests = new Map(envNames.map((n) => [n, readEnvFile(io.cwd, n).requireDigests]));
-      const notes = sameTexts(readFolder(join(io.cwd, OUTPUT)), headTexts)
+      const committed = readFolder(join(io.cwd, OUTPUT));
+      committed.delete(MARKER);
+      const notes = sameTexts(committed, headTexts)
         ? []
         : [`the working tree's ${OUTPUT}/ is not what its sources render: run \`npm run synth\` and commit ${OUTPUT}/ (CI fails until then)`];
       const how = args.renderBase ? "rendered from its sources" : `committed ${OUTPUT}/`;

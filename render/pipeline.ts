@@ -120,6 +120,34 @@ export function buildFiles(
   return { files: collectFiles(outputs), folders: foldersOf(outputs) };
 }
 
+/** Environments and stacks by name, each name checked: an unknown one is a ConfigError listing what exists. */
+function loadSelection(root: string, only?: readonly string[], stacks?: readonly string[]) {
+  const dir = join(root, "environments");
+  const definitions = loadStacks();
+  const environments = loadEnvironments(dir, settingsOf(definitions));
+  const unknown = unknownEnvironments(
+    environments.map((e) => e.name),
+    only ?? [],
+    relative(process.cwd(), dir) || ".",
+  );
+  const unknownStacks = (stacks ?? [])
+    .filter((name) => !definitions.has(name))
+    .map((name) => `unknown stack '${name}': expected one of ${[...definitions.keys()].join(", ")} (files in stacks/)`);
+  if (unknown.length || unknownStacks.length) throw new ConfigError([...unknown, ...unknownStacks]);
+  return { definitions, environments };
+}
+
+/**
+ * Renders and validates every stack × environment and the Argo CD objects in memory: the texts a synth of
+ * `root` would write, by path. For readers of the output that need no folder (`npm run diff`).
+ */
+export async function render(root: string): Promise<{ texts: Map<string, string>; report: ValidationReport }> {
+  const { definitions, environments } = loadSelection(root);
+  const { files, folders } = buildFiles(environments, definitions);
+  const report = await validateFiles(files, profileFor(environments));
+  return { texts: new Map(renderTexts(folders, files)), report };
+}
+
 /**
  * One synth. The output folder is opened first (refused if it is not Slipway's, locked against other runs,
  * an interrupted run's output restored) and held until the write is done.
@@ -128,18 +156,7 @@ export async function synth(options: SynthOptions): Promise<SynthResult> {
   const t0 = performance.now();
   const output = await OutputFolder.open(options.outDir, options.notice ? { notice: options.notice } : {});
   try {
-    const dir = join(options.root, "environments");
-    const definitions = loadStacks();
-    const environments = loadEnvironments(dir, settingsOf(definitions));
-    const unknown = unknownEnvironments(
-      environments.map((e) => e.name),
-      options.only ?? [],
-      relative(process.cwd(), dir) || ".",
-    );
-    const unknownStacks = (options.stacks ?? [])
-      .filter((name) => !definitions.has(name))
-      .map((name) => `unknown stack '${name}': expected one of ${[...definitions.keys()].join(", ")} (files in stacks/)`);
-    if (unknown.length || unknownStacks.length) throw new ConfigError([...unknown, ...unknownStacks]);
+    const { definitions, environments } = loadSelection(options.root, options.only, options.stacks);
     let only = options.only;
     let stacks = options.stacks;
     if ((only || stacks) && output.empty) {

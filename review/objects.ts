@@ -32,15 +32,24 @@ export function groupOf(path: string): Group & { file: string } {
 
 export const groupKey = (g: Group): string => (g.stack === undefined ? g.env : `${g.env}/${g.stack}`);
 
-/** The objects of YAML texts by path (every document of every `.yaml` file). */
-export function parseTexts(texts: ReadonlyMap<string, string>): RenderedFile[] {
+/**
+ * The objects of YAML texts by path (every document of every `.yaml` file). A text already in `parsed` is not
+ * parsed again: both sides of a diff share one `parsed`, so a file that did not change is read once, and its
+ * objects are the same on both sides (callers never modify them).
+ */
+export function parseTexts(texts: ReadonlyMap<string, string>, parsed = new Map<string, KubeObject[]>()): RenderedFile[] {
+  const objectsOf = (text: string) => {
+    let objects = parsed.get(text);
+    if (!objects) {
+      objects = loadAll(text).filter((d): d is KubeObject => d !== null && typeof d === "object" && !Array.isArray(d));
+      parsed.set(text, objects);
+    }
+    return objects;
+  };
   return [...texts]
     .filter(([path]) => /\.ya?ml$/.test(path))
     .sort(([a], [b]) => byCodePoint(a, b))
-    .map(([path, text]) => ({
-      path,
-      objects: loadAll(text).filter((d): d is KubeObject => d !== null && typeof d === "object" && !Array.isArray(d)),
-    }));
+    .map(([path, text]) => ({ path, objects: objectsOf(text) }));
 }
 
 export interface PlacedGroup {

@@ -115,6 +115,19 @@ describe("diffTrees", () => {
     const files = parseTexts(new Map([["prod/shop/a.yaml", "# header\nkind: A\nmetadata: { name: a }\n---\nkind: B\nmetadata: { name: b }\n"], ["prod/shop/notes.txt", "x"]]));
     expect(files).toEqual([{ path: "prod/shop/a.yaml", objects: [{ kind: "A", metadata: { name: "a" } }, { kind: "B", metadata: { name: "b" } }] }]);
   });
+
+  test("a text both sides share is parsed once: its objects are the same on both sides, and the same objects differ in nothing", () => {
+    const same = "kind: Service\nmetadata: { name: api, namespace: shop }\nspec: { ports: [{ port: 80 }] }\n";
+    const parsed = new Map<string, KubeObject[]>();
+    const base = parseTexts(new Map([["prod/shop/api.yaml", same], ["prod/shop/db.yaml", "kind: Service\nmetadata: { name: db, namespace: shop }\n"]]), parsed);
+    const head = parseTexts(new Map([["prod/shop/api.yaml", same], ["prod/shop/db.yaml", "kind: Service\nmetadata: { name: db, namespace: data }\n"]]), parsed);
+    expect(parsed.size).toBe(3);
+    expect(head[0].objects).toBe(base[0].objects);
+    expect(diffTrees(base, head).flatMap((d) => d.objects.map((o) => `${o.status} ${o.kind} ${o.namespace}/${o.name}`))).toEqual([
+      "removed Service shop/db",
+      "added Service data/db",
+    ]);
+  });
 });
 
 describe("diffEnvironments", () => {
