@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseEnvironment } from "../../environments";
 import { SYNC_WAVE_ANNOTATION } from "../../constructs/lib/roles";
-import type { KubeObject } from "../../lib/kube-object";
+import { callPaths } from "../support/call-paths";
 import { renderEnvironments } from "../support/render";
 import { errorOf } from "../support/chart";
 import { stackSettings } from "../support/stacks";
@@ -22,40 +22,6 @@ const container = (env: string, kind: string, name: string) => find(env, kind, n
 const envOf = (env: string, kind: string, name: string) => rendered.envOf(env, "datapio", kind, name);
 /** How envOf shows a variable read from a Secret. */
 const secret = (name: string, key: string) => ({ secretKeyRef: { name, key } });
-
-interface Peer {
-  podSelector?: { matchLabels: Record<string, string> };
-  namespaceSelector?: { matchLabels: Record<string, string> };
-  ipBlock?: { cidr: string };
-}
-interface Rule {
-  from?: Peer[];
-  to?: Peer[];
-  ports?: { port: number }[];
-}
-
-const peerName = (p: Peer) =>
-  p.ipBlock?.cidr ?? p.podSelector?.matchLabels["app.kubernetes.io/name"] ?? `ns:${p.namespaceSelector!.matchLabels["kubernetes.io/metadata.name"]}`;
-
-/**
- * Every path the components' NetworkPolicies allow, as `caller → callee:port`: a pod-to-pod path must be
- * allowed on both sides (the caller's egress and the callee's ingress), so it is listed once, from the
- * callee's ingress; paths out of the cluster (CIDRs) and from other namespaces appear on one side only.
- */
-function callPaths(env: string): string[] {
-  const policies = objectsOf(env).filter((o): o is KubeObject & { spec: any } => o.kind === "NetworkPolicy" && !!(o.spec as any).podSelector?.matchLabels?.["app.kubernetes.io/name"]);
-  const name = (o: { spec: any }) => o.spec.podSelector.matchLabels["app.kubernetes.io/name"] as string;
-  const ingress = policies.flatMap((p) =>
-    ((p.spec.ingress ?? []) as Rule[]).flatMap((r) => r.from!.flatMap((peer) => (r.ports ?? []).map((port) => `${peerName(peer)} → ${name(p)}:${port.port}`))),
-  );
-  const egress = policies.flatMap((p) =>
-    ((p.spec.egress ?? []) as Rule[]).flatMap((r) => r.to!.flatMap((peer) => (r.ports ?? []).map((port) => `${name(p)} → ${peerName(peer)}:${port.port}`))),
-  );
-  const inside = egress.filter((path) => !/→ [0-9a-f:.]+\/\d+:/.test(path));
-  // Both sides of every path inside the namespace agree.
-  expect(new Set(inside)).toEqual(new Set(ingress.filter((path) => !path.startsWith("ns:"))));
-  return [...new Set([...ingress, ...egress])].sort();
-}
 
 describe("the datapio stack", () => {
   test.each([
@@ -231,7 +197,7 @@ describe("the datapio stack", () => {
   });
 
   test("the NetworkPolicies allow exactly the call paths: ingress → gateway → api (and its migration) → database and the APIs it consumes; gateway → sign-in → issuer; engine → queue and api", () => {
-    expect(callPaths("prod")).toEqual([
+    expect(callPaths(objectsOf("prod"))).toEqual([
       "api → 198.51.100.0/26:443",
       "api → 2001:db8:100::/48:443",
       "api → database:5432",
@@ -245,9 +211,9 @@ describe("the datapio stack", () => {
       "gateway → api:8000",
       "gateway → gateway-auth:4180",
       "gateway-auth → 203.0.113.10/32:443",
-      "ns:ingress-nginx → gateway:8080",
+      "namespace ingress-nginx → gateway:8080",
     ]);
-    expect(callPaths("dev")).toEqual([
+    expect(callPaths(objectsOf("dev"))).toEqual([
       "api → 198.51.100.64/26:443",
       "api → database:5432",
       "api-migrate → 198.51.100.64/26:443",
@@ -256,7 +222,7 @@ describe("the datapio stack", () => {
       "engine → api:8000",
       "engine → queue:5672",
       "gateway → api:8000",
-      "ns:ingress-nginx → gateway:8080",
+      "namespace ingress-nginx → gateway:8080",
     ]);
   });
 
