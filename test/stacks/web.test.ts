@@ -4,15 +4,13 @@
  * own files, so promoting an image there never breaks a test). The committed dist/ is the whole picture.
  */
 import { join } from "node:path";
+import { callPaths } from "../support/call-paths";
 import { renderEnvironments } from "../support/render";
 
 const rendered = renderEnvironments(join(__dirname, "fixtures/web"));
 const objectsOf = (env: string) => rendered.objectsOf(env, "web");
 const find = (env: string, kind: string, name: string) => rendered.find(env, "web", kind, name);
 const kinds = (env: string) => objectsOf(env).map((o) => `${o.kind}/${o.metadata.name}`);
-const peerNames = (rule: { from: { podSelector?: { matchLabels: Record<string, string> }; namespaceSelector?: { matchLabels: Record<string, string> } }[] }) =>
-  rule.from.map((p) => p.podSelector?.matchLabels["app.kubernetes.io/name"] ?? `ns:${p.namespaceSelector!.matchLabels["kubernetes.io/metadata.name"]}`);
-
 describe("the web stack", () => {
   test.each([
     ["dev", "web-dev"],
@@ -126,13 +124,18 @@ describe("the web stack", () => {
   });
 
   test("the network allows exactly the call path: ingress → proxy → frontend/api → database/cache", () => {
-    const from = (env: string, name: string) => (find(env, "NetworkPolicy", name).spec.ingress ?? []).flatMap(peerNames);
-    expect(from("prod", "proxy")).toEqual(["ns:ingress-nginx"]);
-    expect(from("prod", "frontend")).toEqual(["proxy"]);
-    expect(from("prod", "api")).toEqual(["proxy"]);
-    expect(from("prod", "database")).toEqual(["api", "api-migrate", "database-backup", "database-setup"]);
-    expect(from("prod", "cache")).toEqual(["api", "api-migrate"]);
-    expect(from("dev", "database")).toEqual(["api", "api-migrate", "database-setup"]);
+    expect(callPaths(rendered.objectsOf("prod", "web"))).toEqual([
+      "api → cache:6379",
+      "api → database:5432",
+      "api-migrate → cache:6379",
+      "api-migrate → database:5432",
+      "database-backup → database:5432",
+      "database-setup → database:5432",
+      "namespace ingress-nginx → proxy:8080",
+      "proxy → api:8000",
+      "proxy → frontend:8080",
+    ]);
+    expect(callPaths(rendered.objectsOf("dev", "web")).filter((path) => path.startsWith("database-backup"))).toEqual([]);
   });
 
   test("each namespace's quota holds the stack at its largest: prod's HPAs at their maximum, twice over", () => {
