@@ -29,7 +29,7 @@ export { isClusterScoped, type ClusterResource, type GroupKind, type RenderedRes
 export { folderURL } from "./lib/repo";
 
 /**
- * The oldest Argo CD Slipway's output is written for and tested against (its CRDs are the test fixtures):
- * sync windows' `syncOverrun` arrived in 3.5.0, `clusterResourceWhitelist[].name` in 3.3.0.
+ * The oldest Argo CD Slipway's output is written for: sync windows' `syncOverrun` arrived in 3.5.0 (the
+ * validation gate declares it beside its Argo CD 3.3.9 schemas), `clusterResourceWhitelist[].name` in 3.3.0.
  */
 export const MIN_ARGOCD_VERSION = "3.5.0";

@@ -93,7 +93,7 @@ function checkWindow(w: SyncWindow, i: number): Problem[] {
 
 /**
  * A window matched by namespace AND cluster, so it reaches exactly this project's destinations. The cast:
- * @kubernetes-models/argo-cd predates Argo CD 3.5's `syncOverrun`, which test/argocd checks against 3.5's CRD.
+ * @kubernetes-models/argo-cd predates Argo CD 3.5's `syncOverrun` (NEWER_THAN_MODELS in validation/schema.ts).
  */
 function syncWindow(w: SyncWindow, destinations: readonly ProjectDestination[]): ISyncWindow {
   return {

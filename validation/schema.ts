@@ -64,14 +64,34 @@ const SERVED: Record<string, readonly string[]> = {
   ClusterExternalSecret: ["external-secrets.io/v1"],
 };
 
+/** A field the API serves that the newest model package predates: accepted where `field` matches, if of `type`. */
+export interface NewerThanModels {
+  /** `apiVersion/kind` of the objects that carry it. */
+  readonly kind: string;
+  /** The field path, as violations name it. */
+  readonly field: RegExp;
+  readonly type: "boolean" | "string";
+  /** The first release of the project that serves it (Argo CD for argoproj.io), e.g. `v3.5.0`. */
+  readonly since: string;
+  /** Where that project's repository declares it at that tag, `path:line`. */
+  readonly source: string;
+}
+
 /**
- * Fields the API serves that the newest model package predates, by kind: @kubernetes-models/argo-cd 4.0.0
- * lacks sync windows' `syncOverrun` (Argo CD 3.5.0, the minimum docs/argocd.md names; test/argocd checks
- * every generated Argo CD object against 3.5.0's own CRDs).
+ * Every such field. @kubernetes-models/argo-cd 4.0.0 is generated from Argo CD v3.3.9's Go types (its
+ * go.mod), and docs/argocd.md names 3.5.0 as the minimum: a field Argo CD added in 3.4 or 3.5 that
+ * Slipway renders is declared here, with the line that declares it. test/argocd/crd.test.ts keeps this
+ * list equal to the fields the generated objects use.
  */
-const NEWER_THAN_MODELS: Record<string, readonly RegExp[]> = {
-  "argoproj.io/v1alpha1/AppProject": [/^spec\.syncWindows\[\d+\]\.syncOverrun$/],
-};
+export const NEWER_THAN_MODELS: readonly NewerThanModels[] = [
+  {
+    kind: "argoproj.io/v1alpha1/AppProject",
+    field: /^spec\.syncWindows\[\d+\]\.syncOverrun$/,
+    type: "boolean",
+    since: "v3.5.0",
+    source: "pkg/apis/application/v1alpha1/types.go:2949",
+  },
+];
 
 const KIND = /^[A-Z][A-Za-z0-9]*$/;
 const VERSION = /^v[0-9]+((alpha|beta)[0-9]+)?$/;
@@ -213,9 +233,7 @@ export async function checkSchema(object: unknown): Promise<Violation[]> {
 
   const nodes: ObservedNode[] = [];
   const errors = validate(observe(o, nodes, ""));
-  const newer = NEWER_THAN_MODELS[`${apiVersion}/${kind}`] ?? [];
-  const unknown = unknownFields(nodes).filter((v) => !newer.some((pattern) => pattern.test(v.field)));
-  const out = [...formatErrors(errors, o), ...unknown];
+  const out = [...formatErrors(errors, o), ...unknownFields(nodes, `${apiVersion}/${kind}`)];
   // ObjectMeta allows generateName, but Argo CD applies by name: an unnamed object cannot be synced.
   if (text(record(o.metadata)?.name) === undefined) {
     out.push({ field: "metadata.name", message: "required field missing" });
@@ -275,14 +293,20 @@ function strippedByGenerator(key: string): boolean {
   return key === "description" || key.startsWith("x-kubernetes-");
 }
 
-function unknownFields(nodes: readonly ObservedNode[]): Violation[] {
+/** Keys no validator read, unless the API declares them after the models (NEWER_THAN_MODELS): those get their type checked. */
+function unknownFields(nodes: readonly ObservedNode[], kind: string): Violation[] {
   const out: Violation[] = [];
   for (const node of nodes) {
     // Enumerated: a map (labels, data...), every key is allowed. Nothing read: free-form
     // (x-kubernetes-preserve-unknown-fields, e.g. Helm valuesObject), nothing to judge.
     if (node.enumerated || node.read.size === 0) continue;
     for (const key of Object.keys(node.value)) {
-      if (!node.read.has(key) && !strippedByGenerator(key)) out.push({ field: field(node.path, key), message: "unknown field" });
+      if (node.read.has(key) || strippedByGenerator(key)) continue;
+      const path = field(node.path, key);
+      const newer = NEWER_THAN_MODELS.find((f) => f.kind === kind && f.field.test(path));
+      const value = node.value[key];
+      if (!newer) out.push({ field: path, message: "unknown field" });
+      else if (typeof value !== newer.type) out.push({ field: path, message: `expected ${newer.type}, got ${describe(value)}` });
     }
   }
   return out;

@@ -5,10 +5,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse, parseAllDocuments } from "yaml";
-import { ARGOCD_CRDS } from "../argocd/support/crds";
 import { runBootstrap } from "../../bootstrap/main";
 import { checkSchema } from "../../validation/schema";
-import { REPO_ROOT, runMocked, type MockRun } from "./support";
+import { ARGOCD_CRD_STAND_INS, REPO_ROOT, runMocked, type MockRun } from "./support";
 
 const bootstrap = () => runBootstrap({ repoRoot: REPO_ROOT });
 const ARGO_TYPE = /^kubernetes:argoproj\.io\/v1alpha1:/;
@@ -109,9 +108,9 @@ describe("the management cluster (in-cluster): Argo CD, both operators, the root
       ),
     );
     expect(run.fetched).toEqual(crdUrls);
-    // The stubbed network serves the CRD fixtures of test/argocd (support.ts).
+    // The stubbed network serves a stand-in per file (support.ts).
     for (const url of crdUrls) {
-      const served = parse(readFileSync(join(ARGOCD_CRDS, url.slice(url.lastIndexOf("/") + 1)), "utf8"));
+      const served = parse(readFileSync(join(ARGOCD_CRD_STAND_INS, url.slice(url.lastIndexOf("/") + 1)), "utf8"));
       expect(run.byName(crdResource(url)).inputs).toEqual({ apiVersion: "apiextensions.k8s.io/v1", kind: "CustomResourceDefinition", metadata: served.metadata, spec: served.spec });
     }
   });

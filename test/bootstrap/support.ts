@@ -8,9 +8,11 @@ import { basename, join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { PROJECT } from "../../bootstrap/config";
-import { ARGOCD_CRDS } from "../argocd/support/crds";
 
 export const REPO_ROOT = join(__dirname, "../..");
+
+/** Hand-written stand-ins for Argo CD's CRD files, by file name (see their header). */
+export const ARGOCD_CRD_STAND_INS = join(__dirname, "fixtures/argocd-crds");
 
 /** Pulumi's marker of a serialized secret (sdk/nodejs/runtime/rpc.ts specialSigKey / specialSecretSig). */
 export const SECRET_SIG = { key: "4dabf18193072939515e22adb298388d", value: "1b47061264138c4ac30d75fd1eb44270" };
@@ -61,13 +63,13 @@ MockMonitor.prototype.registerResource = function (this: MockMonitor, req: Regis
 export type Network = (url: string) => Response;
 
 /**
- * The stubbed network's default: an argoproj/argo-cd `manifests/crds/<file>.yaml` URL gets that file from the
- * CRD fixtures of test/argocd (3.5.0's: the tag in the URL is not checked here), anything else a 404.
+ * The stubbed network's default: an argoproj/argo-cd `manifests/crds/<file>.yaml` URL gets that file's stand-in
+ * (ARGOCD_CRD_STAND_INS; the tag in the URL is not checked here), anything else a 404.
  */
-export const argoCdCrdFixtures: Network = (url) => {
+export const argoCdCrdStandIns: Network = (url) => {
   const file = /^https:\/\/raw\.githubusercontent\.com\/argoproj\/argo-cd\/[^/]+\/manifests\/crds\/([a-z-]+\.yaml)$/.exec(url)?.[1];
   if (!file) return new Response("404: Not Found", { status: 404, statusText: "Not Found" });
-  return new Response(readFileSync(join(ARGOCD_CRDS, basename(file)), "utf8"));
+  return new Response(readFileSync(join(ARGOCD_CRD_STAND_INS, basename(file)), "utf8"));
 };
 
 export interface MockRun<T> {
@@ -85,7 +87,7 @@ export async function runMocked<T>(
   config: Record<string, string>,
   program: () => T,
   secretKeys: readonly string[] = [],
-  network: Network = argoCdCrdFixtures,
+  network: Network = argoCdCrdStandIns,
 ): Promise<MockRun<T>> {
   const resources: Registration[] = [];
   recording = resources;

@@ -126,6 +126,26 @@ describe("schema validation", () => {
       expect(await schemaLines(project)).toEqual([]);
     });
 
+    test("a field the API serves after the models (Argo CD 3.5's syncOverrun) is accepted where it belongs, with its type", async () => {
+      const window = { kind: "deny", schedule: "0 22 * * *", duration: "8h", applications: ["*"] };
+      const project = (...syncWindows: Record<string, unknown>[]) => ({
+        apiVersion: "argoproj.io/v1alpha1",
+        kind: "AppProject",
+        metadata: { name: "web" },
+        spec: { sourceRepos: ["*"], destinations: [{ server: "https://kubernetes.default.svc", namespace: "shop" }], syncWindows },
+      });
+      const application = {
+        apiVersion: "argoproj.io/v1alpha1",
+        kind: "Application",
+        metadata: { name: "web" },
+        spec: { project: "web", destination: { namespace: "shop" }, syncOverrun: true },
+      };
+      expect(await schemaLines(project({ ...window, syncOverrun: true }, { ...window, syncOverrun: 1 }), application)).toEqual([
+        "AppProject/web: spec.syncWindows[1].syncOverrun: expected boolean, got 1",
+        "Application/web: spec.syncOverrun: unknown field",
+      ]);
+    });
+
     test("the Password generator of dev clusters has a schema too", async () => {
       const generator = {
         apiVersion: "generators.external-secrets.io/v1alpha1",
