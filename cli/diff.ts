@@ -15,11 +15,10 @@ import { join } from "node:path";
 import { environmentNames, unknownEnvironments } from "../environments";
 import { formatMarkdown, formatText, type DiffReport } from "../review/format";
 import { commitOf, exportCommit, GitError, mergeBase, readTreeAt } from "../review/git";
-import { parseTexts } from "../review/objects";
+import { parseChanged, parseTexts } from "../review/objects";
 import { findRisks } from "../review/risks";
 import { diffEnvironments, diffTrees } from "../review/semantic-diff";
 import { readEnvFile } from "./env-files";
-import type { KubeObject } from "../lib/kube-object";
 import { render } from "../render/pipeline";
 import { MARKER } from "../render/write";
 import { renderFailure } from "./render-failure";
@@ -139,20 +138,19 @@ async function run(args: Args, io: DiffIo): Promise<string> {
   const scratch = mkdtempSync(join(tmpdir(), "slipway-diff-"));
   try {
     const { texts: headTexts } = await render(io.cwd);
-    const parsed = new Map<string, KubeObject[]>();
-    const head = parseTexts(headTexts, parsed);
+
 
     let report: DiffReport;
     let source: string;
     if (!base) {
       const [a, b] = args.envs!;
-      report = { title: `${a} → ${b}: what differs between the two environments (working tree)`, groups: diffEnvironments(head, a, b), risks: [], notes: [] };
+      report = { title: `${a} → ${b}: what differs between the two environments (working tree)`, groups: diffEnvironments(parseTexts(headTexts), a, b), risks: [], notes: [] };
       source = `${a} → ${b}`;
     } else {
       const short = base.commit.slice(0, 7);
       const baseTexts = args.renderBase ? renderCommit(io.cwd, base.commit, scratch) : readTreeAt(io.cwd, base.commit, OUTPUT);
       if (!baseTexts.size) throw new UsageError(`${base.label} (${short}) has no committed ${OUTPUT}/: pass --render-base to render its sources`);
-      const groups = diffTrees(parseTexts(baseTexts, parsed), head);
+      const groups = diffTrees(...parseChanged(baseTexts, headTexts));
       const digests = new Map(envNames.map((n) => [n, readEnvFile(io.cwd, n).requireDigests]));
       const committed = readFolder(join(io.cwd, OUTPUT));
       committed.delete(MARKER);

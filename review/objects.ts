@@ -32,24 +32,26 @@ export function groupOf(path: string): Group & { file: string } {
 
 export const groupKey = (g: Group): string => (g.stack === undefined ? g.env : `${g.env}/${g.stack}`);
 
-/**
- * The objects of YAML texts by path (every document of every `.yaml` file). A text already in `parsed` is not
- * parsed again: both sides of a diff share one `parsed`, so a file that did not change is read once, and its
- * objects are the same on both sides (callers never modify them).
- */
-export function parseTexts(texts: ReadonlyMap<string, string>, parsed = new Map<string, KubeObject[]>()): RenderedFile[] {
-  const objectsOf = (text: string) => {
-    let objects = parsed.get(text);
-    if (!objects) {
-      objects = loadAll(text).filter((d): d is KubeObject => d !== null && typeof d === "object" && !Array.isArray(d));
-      parsed.set(text, objects);
-    }
-    return objects;
-  };
+/** The objects of YAML texts by path (every document of every `.yaml` file). */
+export function parseTexts(texts: ReadonlyMap<string, string>): RenderedFile[] {
   return [...texts]
     .filter(([path]) => /\.ya?ml$/.test(path))
     .sort(([a], [b]) => byCodePoint(a, b))
-    .map(([path, text]) => ({ path, objects: objectsOf(text) }));
+    .map(([path, text]) => ({
+      path,
+      objects: loadAll(text).filter((d): d is KubeObject => d !== null && typeof d === "object" && !Array.isArray(d)),
+    }));
+}
+
+/**
+ * Both sides of a diff, parsed. A file with the same text on both sides holds the same objects, which can
+ * differ in nothing: it is kept on both sides (its folder still counts as there and unchanged) but left
+ * unparsed, with no objects. Most of a pull request's files are such files.
+ */
+export function parseChanged(base: ReadonlyMap<string, string>, head: ReadonlyMap<string, string>): [RenderedFile[], RenderedFile[]] {
+  const changedOnly = (texts: ReadonlyMap<string, string>, other: ReadonlyMap<string, string>) =>
+    new Map([...texts].map(([path, text]) => [path, other.get(path) === text ? "" : text]));
+  return [parseTexts(changedOnly(base, head)), parseTexts(changedOnly(head, base))];
 }
 
 export interface PlacedGroup {

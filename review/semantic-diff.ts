@@ -189,7 +189,6 @@ function objectChange(before: PlacedObject | undefined, after: PlacedObject | un
   };
   if (!before) return { status: "added", ...base, fields: [] };
   if (!after) return { status: "removed", ...base, fields: [] };
-  if (before.object === after.object) return undefined;
   const fields = diffFields(placed.kind, before.object, after.object).filter((f) => !skip(f.path));
   return fields.length ? { status: "changed", ...base, fields } : undefined;
 }

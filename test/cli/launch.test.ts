@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { readTree } from "../support/tree";
@@ -91,6 +91,27 @@ export const port = isHostname("bücher.example") ? 8080 : 0;
     const bundles = readdirSync(join(root, ".build")).filter((f) => /^vendor-\w+-\w+\.cjs$/.test(f));
     expect(bundles).toHaveLength(1);
     expect(readFileSync(join(root, ".build", bundles[0]), "utf8")).not.toMatch(/require\(["']punycode["']\)/);
+  }, 60_000);
+
+  test("a run with nothing changed loads the last bundle; an edited source or a new file beside the sources rebuilds it", () => {
+    const root = project({ "main.ts": MAIN, "lib/port.ts": "export const port = 8080;\n" });
+    const bundle = join(root, ".build/main.js");
+    const built = () => statSync(bundle).mtimeMs;
+    expect(launch(root).status).toBe(0);
+    const first = built();
+    expect(launch(root).status).toBe(0);
+    expect(built()).toBe(first);
+
+    writeFileSync(join(root, "lib/port.ts"), "export const port = 8081;\n");
+    expect(launch(root).status).toBe(0);
+    expect(readTree(root).written).toBe("8081");
+    const second = built();
+    expect(second).not.toBe(first);
+
+    // A stack is found by its file name, so a new file in a source folder can change the bundle.
+    writeFileSync(join(root, "lib/stack.ts"), "export const stack = 1;\n");
+    expect(launch(root).status).toBe(0);
+    expect(built()).not.toBe(second);
   }, 60_000);
 
   test("two synths launched at once both exit 0 with a complete output, and leave no temporary files in .build/", async () => {

@@ -1,5 +1,5 @@
 import type { KubeObject, RenderedFile } from "../../lib/kube-object";
-import { parseTexts } from "../../review/objects";
+import { groupKey, parseChanged, parseTexts } from "../../review/objects";
 import { diffEnvironments, diffFields, diffTrees, HIDDEN } from "../../review/semantic-diff";
 
 function deployment(name: string, image: string, env: Record<string, string>, namespace = "shop"): KubeObject {
@@ -116,16 +116,15 @@ describe("diffTrees", () => {
     expect(files).toEqual([{ path: "prod/shop/a.yaml", objects: [{ kind: "A", metadata: { name: "a" } }, { kind: "B", metadata: { name: "b" } }] }]);
   });
 
-  test("a text both sides share is parsed once: its objects are the same on both sides, and the same objects differ in nothing", () => {
-    const same = "kind: Service\nmetadata: { name: api, namespace: shop }\nspec: { ports: [{ port: 80 }] }\n";
-    const parsed = new Map<string, KubeObject[]>();
-    const base = parseTexts(new Map([["prod/shop/api.yaml", same], ["prod/shop/db.yaml", "kind: Service\nmetadata: { name: db, namespace: shop }\n"]]), parsed);
-    const head = parseTexts(new Map([["prod/shop/api.yaml", same], ["prod/shop/db.yaml", "kind: Service\nmetadata: { name: db, namespace: data }\n"]]), parsed);
-    expect(parsed.size).toBe(3);
-    expect(head[0].objects).toBe(base[0].objects);
-    expect(diffTrees(base, head).flatMap((d) => d.objects.map((o) => `${o.status} ${o.kind} ${o.namespace}/${o.name}`))).toEqual([
-      "removed Service shop/db",
-      "added Service data/db",
+  test("a file with the same text on both sides is left unparsed: its folder is there and unchanged, other files differ as ever", () => {
+    const same = "kind: Service\nmetadata: { name: api, namespace: shop }\n";
+    const base = new Map([["prod/shop/api.yaml", same], ["prod/shop/db.yaml", "kind: Service\nmetadata: { name: db, namespace: shop }\n"], ["dev/shop/api.yaml", same]]);
+    const head = new Map([["prod/shop/api.yaml", same], ["prod/shop/db.yaml", "kind: Service\nmetadata: { name: db, namespace: data }\n"], ["dev/shop/api.yaml", same]]);
+    const [old, now] = parseChanged(base, head);
+    expect([...old, ...now].filter((f) => f.objects.length).map((f) => f.path)).toEqual(["prod/shop/db.yaml", "prod/shop/db.yaml"]);
+    expect(diffTrees(old, now).map((d) => [groupKey(d.group), d.existed, d.objects.map((o) => `${o.status} ${o.kind} ${o.namespace}/${o.name}`)])).toEqual([
+      ["dev/shop", true, []],
+      ["prod/shop", true, ["removed Service shop/db", "added Service data/db"]],
     ]);
   });
 });
