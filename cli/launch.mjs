@@ -143,7 +143,7 @@ async function vendor(paths) {
   const file = join(out, name);
   if (existsSync(file)) return name;
   // Absolute file paths (as Node resolves them for `import`) sidestep exports that offer only "import".
-  const lines = list.map((p) => `  ${JSON.stringify(p)}: () => require(${JSON.stringify(fileURLToPath(import.meta.resolve(p)))}),`);
+  const lines = list.map((p) => `  ${JSON.stringify(p)}: () => require(${JSON.stringify(fileURLToPath(installed(p)))}),`);
   const entry = join(out, `vendor-entry.${process.pid}.cjs`);
   writeFileSync(entry, `module.exports = {\n${lines.join("\n")}\n};\n`);
   const temporary = `${file}.${process.pid}.tmp`;
@@ -158,6 +158,17 @@ async function vendor(paths) {
     }
   }
   return name;
+}
+
+/** The URL of an installed package; a package the lockfile gained since the last `npm ci` is named, not traced. */
+function installed(specifier) {
+  try {
+    return import.meta.resolve(specifier);
+  } catch (error) {
+    if (error?.code !== "ERR_MODULE_NOT_FOUND") throw error;
+    console.error(`launch: the sources import '${specifier}', which node_modules/ does not hold: run \`npm ci\` to install what package-lock.json lists`);
+    process.exit(1);
+  }
 }
 
 /** Starts `tsc -b` on the synth's sources; resolves to its errors, or "". */

@@ -114,6 +114,15 @@ export const port = isHostname("bücher.example") ? 8080 : 0;
     expect(built()).not.toBe(second);
   }, 60_000);
 
+  test("a package the sources import that node_modules/ lacks (a pull without `npm ci`) is one line naming it and the fix", () => {
+    const root = project({ "main.ts": MAIN, "lib/port.ts": `import { port as p } from "not-installed-yet";\nexport const port: number = p;\n` });
+    const result = launch(root);
+    expect([result.status, result.stderr]).toEqual([
+      1,
+      "launch: the sources import 'not-installed-yet', which node_modules/ does not hold: run `npm ci` to install what package-lock.json lists\n",
+    ]);
+  }, 60_000);
+
   test("two synths launched at once both exit 0 with a complete output, and leave no temporary files in .build/", async () => {
     const out = join(mkdtempSync(join(tmpdir(), "slipway-launch-")), "dist");
     const runs = await Promise.all(
