@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { RULES } from "../../validation";
 
 const DOC = readFileSync(join(__dirname, "..", "..", "docs", "validation.md"), "utf8");
+const README = readFileSync(join(__dirname, "..", "..", "README.md"), "utf8");
 
 describe("docs/validation.md", () => {
   test.each(RULES.map((r) => [r.id, r] as const))("documents %s with its severity, title, rationale and link", (_id, rule) => {
@@ -18,5 +19,11 @@ describe("docs/validation.md", () => {
   test("documents no rule that does not exist", () => {
     const documented = [...DOC.matchAll(/^#### `([a-z0-9-]+)`/gm)].map((m) => m[1]);
     expect(documented.sort()).toEqual(RULES.map((r) => r.id).sort());
+  });
+
+  test("it and the README count the rules as registered", () => {
+    expect(DOC).toContain(`\n${RULES.length} rules. `);
+    expect(README).toContain(`a ${RULES.length}-rule policy pack`);
+    expect(README).toContain(`**Policy pack**: ${RULES.length} rules`);
   });
 });
