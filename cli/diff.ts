@@ -114,16 +114,21 @@ function baseCommit(cwd: string, ref: string | undefined): { commit: string; lab
   return { commit: mergeBase(cwd, "HEAD", main), label: `merge base with ${main}` };
 }
 
-/** Renders the base commit's sources with its own `npm run synth`, into `scratch`. */
-function renderCommit(cwd: string, commit: string, scratch: string): Map<string, string> {
-  const tree = join(scratch, "base");
-  const out = join(scratch, "base-dist");
-  mkdirSync(tree);
-  exportCommit(cwd, commit, tree);
-  symlinkSync(join(cwd, "node_modules"), join(tree, "node_modules"));
-  const result = spawnSync("npm", ["run", "-s", "synth", "--", "--out", out, "--quiet"], { cwd: tree, encoding: "utf8" });
-  if (result.status !== 0) throw new BaseRenderFailed(`${result.stdout}${result.stderr}`.trim());
-  return readFolder(out);
+/** Renders the base commit's sources with its own `npm run synth`, in a scratch folder removed afterwards. */
+function renderCommit(cwd: string, commit: string): Map<string, string> {
+  const scratch = mkdtempSync(join(tmpdir(), "slipway-diff-"));
+  try {
+    const tree = join(scratch, "base");
+    const out = join(scratch, "base-dist");
+    mkdirSync(tree);
+    exportCommit(cwd, commit, tree);
+    symlinkSync(join(cwd, "node_modules"), join(tree, "node_modules"));
+    const result = spawnSync("npm", ["run", "-s", "synth", "--", "--out", out, "--quiet"], { cwd: tree, encoding: "utf8" });
+    if (result.status !== 0) throw new BaseRenderFailed(`${result.stdout}${result.stderr}`.trim());
+    return readFolder(out);
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
 }
 
 class BaseRenderFailed extends Error {}
@@ -135,37 +140,30 @@ async function run(args: Args, io: DiffIo): Promise<string> {
   const unknown = args.envs ? unknownEnvironments(envNames, args.envs, "environments") : [];
   if (unknown.length) throw new UsageError(unknown.join("\n"));
   const base = args.envs ? undefined : baseCommit(io.cwd, args.base);
-  const scratch = mkdtempSync(join(tmpdir(), "slipway-diff-"));
-  try {
-    const { texts: headTexts } = await render(io.cwd);
-
-
-    let report: DiffReport;
-    let source: string;
-    if (!base) {
-      const [a, b] = args.envs!;
-      report = { title: `${a} → ${b}: what differs between the two environments (working tree)`, groups: diffEnvironments(parseTexts(headTexts), a, b), risks: [], notes: [] };
-      source = `${a} → ${b}`;
-    } else {
-      const short = base.commit.slice(0, 7);
-      const baseTexts = args.renderBase ? renderCommit(io.cwd, base.commit, scratch) : readTreeAt(io.cwd, base.commit, OUTPUT);
-      if (!baseTexts.size) throw new UsageError(`${base.label} (${short}) has no committed ${OUTPUT}/: pass --render-base to render its sources`);
-      const groups = diffTrees(...parseChanged(baseTexts, headTexts));
-      const digests = new Map(envNames.map((n) => [n, readEnvFile(io.cwd, n).requireDigests]));
-      const committed = readFolder(join(io.cwd, OUTPUT));
-      committed.delete(MARKER);
-      const notes = sameTexts(committed, headTexts)
-        ? []
-        : [`the working tree's ${OUTPUT}/ is not what its sources render: run \`npm run synth\` and commit ${OUTPUT}/ (CI fails until then)`];
-      const how = args.renderBase ? "rendered from its sources" : `committed ${OUTPUT}/`;
-      report = { title: `${base.label} @ ${short} (${how}) → working tree`, groups, risks: findRisks(groups, (env) => digests.get(env) ?? false), notes };
-      source = `${base.label} @ ${short}, ${how} → working tree`;
-    }
-    io.stdout((args.format === "markdown" ? formatMarkdown(report) : formatText(report)).trimEnd());
-    return `diff: ${source} in ${((performance.now() - started) / 1000).toFixed(2)} s`;
-  } finally {
-    rmSync(scratch, { recursive: true, force: true });
+  const { texts: headTexts } = await render(io.cwd);
+  let report: DiffReport;
+  let source: string;
+  if (!base) {
+    const [a, b] = args.envs!;
+    report = { title: `${a} → ${b}: what differs between the two environments (working tree)`, groups: diffEnvironments(parseTexts(headTexts), a, b), risks: [], notes: [] };
+    source = `${a} → ${b}`;
+  } else {
+    const short = base.commit.slice(0, 7);
+    const baseTexts = args.renderBase ? renderCommit(io.cwd, base.commit) : readTreeAt(io.cwd, base.commit, OUTPUT);
+    if (!baseTexts.size) throw new UsageError(`${base.label} (${short}) has no committed ${OUTPUT}/: pass --render-base to render its sources`);
+    const groups = diffTrees(...parseChanged(baseTexts, headTexts));
+    const digests = new Map(envNames.map((n) => [n, readEnvFile(io.cwd, n).requireDigests]));
+    const committed = readFolder(join(io.cwd, OUTPUT));
+    committed.delete(MARKER);
+    const notes = sameTexts(committed, headTexts)
+      ? []
+      : [`the working tree's ${OUTPUT}/ is not what its sources render: run \`npm run synth\` and commit ${OUTPUT}/ (CI fails until then)`];
+    const how = args.renderBase ? "rendered from its sources" : `committed ${OUTPUT}/`;
+    report = { title: `${base.label} @ ${short} (${how}) → working tree`, groups, risks: findRisks(groups, (env) => digests.get(env) ?? false), notes };
+    source = `${base.label} @ ${short}, ${how} → working tree`;
   }
+  io.stdout((args.format === "markdown" ? formatMarkdown(report) : formatText(report)).trimEnd());
+  return `diff: ${source} in ${((performance.now() - started) / 1000).toFixed(2)} s`;
 }
 
 /** Runs the command; returns its exit code. */
